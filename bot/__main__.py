@@ -1,0 +1,6 @@
+"""`python -m bot` does what `hitl serve` does."""
+
+from bot.cli import main
+
+if __name__ == "__main__":
+    raise SystemExit(main(["serve"]))

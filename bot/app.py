@@ -1,0 +1,191 @@
+"""Composition root: the only place that reads Settings and builds clients, engine and services."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+
+from aiohttp import web
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+import handlers
+from bot.claude import ClaudeEngine
+from bot.config import Settings
+from bot.deps import Deps
+from bot.desk import Desk
+from bot.engine import AnswerEngine
+from bot.intake import Intake
+from bot.knowledge import KnowledgeBase, default_kb_dir
+from bot.llm import ModelClient, build_client
+from bot.offline import OfflineEngine
+from bot.outbox import Outbox
+from bot.policy import load_policy
+from bot.responder import Responder
+from bot.risk import RiskScorer
+from bot.tools import Toolbox
+from bot.worker import Worker
+from storage.db import create_schema, make_engine, ping
+from storage.escalations import EscalationStore
+from storage.store import Store
+from storage.tables import utcnow
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+MODEL_TIMEOUT_SECONDS = 30.0
+RESUME_WINDOW = timedelta(hours=6)
+
+DEPS_KEY = web.AppKey("deps", Deps)
+BOLT_KEY = web.AppKey("bolt", AsyncApp)
+ENGINE_KEY = web.AppKey("engine", AsyncEngine)
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What `build_runtime` made: the Bolt app, its services and what must be closed."""
+
+    bolt: AsyncApp
+    deps: Deps
+    engine: AsyncEngine
+    store: Store
+    client: AsyncWebClient
+
+
+def build_slack_client(settings: Settings) -> AsyncWebClient:
+    """The Web API client, retrying 429 and 5xx (the list replaces the SDK default)."""
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    return AsyncWebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        timeout=15,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def build_runtime(settings: Settings, *, client: AsyncWebClient | None = None) -> Runtime:
+    """Build every service from the settings; nothing here does network or database I/O."""
+    if settings.hitl_agent_channel is None:
+        raise ValueError("HITL_AGENT_CHANNEL is required to run the app")
+    policy = load_policy(settings.hitl_policy_file)
+    knowledge = KnowledgeBase.from_folder(settings.hitl_kb_dir or default_kb_dir())
+    toolbox = Toolbox.from_files()
+    engine = make_engine(settings.database_url)
+    store = Store(engine)
+    escalations = EscalationStore(engine)
+    slack = client or build_slack_client(settings)
+    outbox = Outbox(slack, store)
+    desk = Desk(
+        client=slack,
+        store=store,
+        escalations=escalations,
+        outbox=outbox,
+        toolbox=toolbox,
+        policy=policy,
+        agent_channel=settings.hitl_agent_channel,
+    )
+    offline = OfflineEngine(toolbox, min_coverage=policy.risk.grounding_min)
+    answer_engine: AnswerEngine = offline
+    if settings.anthropic_api_key is not None:
+        anthropic_client = build_client(
+            api_key=settings.anthropic_api_key.get_secret_value(),
+            base_url=settings.anthropic_base_url,
+            timeout=MODEL_TIMEOUT_SECONDS,
+            max_retries=2,
+        )
+        answer_engine = ClaudeEngine(
+            ModelClient(anthropic_client, model=settings.hitl_model), toolbox
+        )
+    internal = frozenset(c for c in (settings.hitl_agent_channel, settings.digest_channel) if c)
+    responder = Responder(
+        store=store,
+        knowledge=knowledge,
+        engine=answer_engine,
+        fallback=offline,
+        toolbox=toolbox,
+        scorer=RiskScorer(policy.risk),
+        policy=policy,
+        outbox=outbox,
+        desk=desk,
+    )
+    deps = Deps(
+        intake=Intake(store, internal_channels=internal),
+        responder=responder,
+        desk=desk,
+        worker=Worker(),
+        agent_channel=settings.hitl_agent_channel,
+    )
+    bolt = AsyncApp(
+        client=slack,
+        signing_secret=(
+            settings.slack_signing_secret.get_secret_value()
+            if settings.slack_signing_secret
+            else None
+        ),
+        # Listeners only hand work to the Worker, so holding the response until they return
+        # costs nothing and makes every ack mean "stored and scheduled".
+        process_before_response=True,
+        request_verification_enabled=settings.slack_signing_secret is not None,
+    )
+    handlers.register(bolt, deps)
+    log.info(
+        "built app: engine=%s, database=%s, knowledge base=%d articles",
+        answer_engine.name,
+        engine.url.get_backend_name(),
+        len(knowledge),
+    )
+    return Runtime(bolt=bolt, deps=deps, engine=engine, store=store, client=slack)
+
+
+def build_web_app(runtime: Runtime) -> web.Application:
+    """The aiohttp app: Bolt on /slack/events, /healthz, and start-up and shutdown work."""
+    app = runtime.bolt.web_app(path=EVENTS_PATH)
+    app[DEPS_KEY] = runtime.deps
+    app[BOLT_KEY] = runtime.bolt
+    app[ENGINE_KEY] = runtime.engine
+    app.router.add_get(HEALTH_PATH, _healthz)
+    app.cleanup_ctx.append(_lifecycle(runtime))
+    return app
+
+
+def _lifecycle(runtime: Runtime):  # type: ignore[no-untyped-def]
+    async def lifecycle(_app: web.Application) -> AsyncIterator[None]:
+        await create_schema(runtime.engine)
+        await _resume_pending(runtime)
+        yield
+        await runtime.deps.worker.drain()
+        await runtime.engine.dispose()
+
+    return lifecycle
+
+
+async def _resume_pending(runtime: Runtime) -> None:
+    """Answer messages that were stored and acked but never answered (a crash in between)."""
+    pending = await runtime.store.pending_inbound(since=utcnow() - RESUME_WINDOW)
+    for message in pending:
+        assert message.id is not None
+        runtime.deps.worker.submit(runtime.deps.responder.handle(message.id), name="resume")
+    if pending:
+        log.info("resuming %d customer messages left unanswered", len(pending))
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    try:
+        await ping(request.app[ENGINE_KEY])
+    except Exception as error:  # any failure means "not healthy"; say which, not the details
+        log.warning("health check failed: %s", type(error).__name__)
+        return web.json_response({"ok": False, "database": "down"}, status=503)
+    return web.json_response({"ok": True, "database": "up"})

@@ -1,0 +1,159 @@
+"""The escalation card: one pure builder for every state the card goes through."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot import ids
+from bot.blocks import (
+    Block,
+    actions,
+    button,
+    context,
+    fit,
+    header,
+    section,
+)
+from bot.models import Frozen
+from bot.mrkdwn import escape, quote, truncate
+
+REASON_LABELS = {
+    "churn": "Churn risk",
+    "human_request": "Asked for a person",
+    "legal": "Legal or compliance",
+    "billing_dispute": "Billing dispute",
+    "money_offer": "Money requested",
+    "complaint": "Complaint",
+    "anger": "Anger",
+    "frustration": "Frustration",
+    "repeated_contact": "Repeated contact",
+    "unresolved": "Unresolved turns",
+    "high_value": "High-value account",
+    "low_confidence": "Not grounded",
+    "model": "AI assessment",
+    "ai_unavailable": "AI unavailable",
+    "review": "Review mode",
+}
+
+DRAFT_LIMIT = 2800
+SUMMARY_LIMIT = 2000
+
+
+def reason_label(category: str) -> str:
+    """A human label for a reason category."""
+    return REASON_LABELS.get(category, category.replace("_", " ").capitalize())
+
+
+class ReasonLine(Frozen):
+    """One risk reason as the card shows it."""
+
+    category: str
+    evidence: str
+    weight: float
+
+
+class CardView(Frozen):
+    """Everything an agent needs on the card, in the state the card is in."""
+
+    escalation_id: int
+    org_name: str
+    customer_user_id: str
+    channel_id: str
+    permalink: str | None
+    summary: str
+    reasons: tuple[ReasonLine, ...]
+    score: float
+    account_facts: tuple[tuple[str, str], ...] = ()
+    draft: str
+    over_limit: str | None = None
+    status: str = "pending"
+    actor_user_id: str | None = None
+    acted_at: datetime | None = None
+    final_text: str | None = None
+
+
+def build_card(view: CardView) -> tuple[str, list[Block]]:
+    """Render the card; buttons depend on the status, and the draft is always shown."""
+    top = view.reasons[0].category if view.reasons else "review"
+    title = f"{view.org_name} · {reason_label(top)}"
+    where = f"<{view.permalink}|Open the thread>" if view.permalink else "Thread link unavailable"
+    blocks: list[Block] = [
+        header(title),
+        section(f"{where} in <#{view.channel_id}> · customer <@{view.customer_user_id}>"),
+        section(f"*Summary*\n{truncate(escape(view.summary), SUMMARY_LIMIT)}"),
+        section(_reasons_text(view)),
+    ]
+    if view.account_facts:
+        blocks.append(
+            {
+                "type": "section",
+                "fields": [
+                    {"type": "mrkdwn", "text": truncate(f"*{escape(k)}*\n{escape(v)}", 2000)}
+                    for k, v in view.account_facts[:10]
+                ],
+            }
+        )
+    blocks.append(section(f"*Drafted reply*\n{quote(truncate(view.draft, DRAFT_LIMIT))}"))
+    if view.over_limit:
+        blocks.append(
+            context(f":warning: *Over the compensation policy:* {escape(view.over_limit)}")
+        )
+    blocks.extend(_state_blocks(view))
+    blocks.append(context(f"Escalation #{view.escalation_id} · score {view.score:.2f}"))
+    text = f"Escalation: {title}. {view.summary}"
+    return truncate(text, 3000), fit(blocks)
+
+
+def _reasons_text(view: CardView) -> str:
+    lines = [f"*Why it was escalated* (risk {view.score:.2f})"]
+    for reason in view.reasons[:12]:
+        evidence = truncate(escape(reason.evidence), 240)
+        lines.append(f"• *{reason_label(reason.category)}* ({reason.weight:.2f}): {evidence}")
+    return "\n".join(lines)
+
+
+def _when(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
+    return f" <!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
+
+
+def _state_blocks(view: CardView) -> list[Block]:
+    value = str(view.escalation_id)
+    who = f"<@{view.actor_user_id}>" if view.actor_user_id else "someone"
+    if view.status == "pending":
+        first = (
+            button("Edit", ids.EDIT, value, style="primary")
+            if view.over_limit
+            else button("Approve", ids.APPROVE, value, style="primary")
+        )
+        rest = [button("Take over", ids.TAKE_OVER, value)]
+        if not view.over_limit:
+            rest.insert(0, button("Edit", ids.EDIT, value))
+        return [actions(ids.CARD_ACTIONS_BLOCK, first, *rest)]
+    if view.status == "taken_over":
+        return [
+            section(
+                f":raising_hand: *Taken over by {who}*{_when(view.acted_at)}. The bot stays "
+                "silent in this thread."
+            ),
+            actions(
+                ids.CARD_ACTIONS_BLOCK,
+                button("Hand back to bot", ids.HAND_BACK, value),
+                button("Resolve", ids.RESOLVE, value, style="primary"),
+            ),
+        ]
+    if view.status in ("approved", "edited"):
+        verb = "Approved" if view.status == "approved" else "Edited and sent"
+        sent = quote(truncate(view.final_text or "", DRAFT_LIMIT))
+        return [
+            section(f":white_check_mark: *{verb} by {who}*{_when(view.acted_at)}\n*Sent:*\n{sent}")
+        ]
+    if view.status == "resolved":
+        return [section(f":white_check_mark: *Resolved by {who}*{_when(view.acted_at)}")]
+    if view.status == "handed_back":
+        return [section(f":robot_face: *Handed back to the bot by {who}*{_when(view.acted_at)}")]
+    if view.status == "blocked":
+        return [section(":no_entry: *Not actionable here*: the agent channel is shared.")]
+    return []

@@ -1,0 +1,288 @@
+"""The escalation desk: hand a conversation to humans and keep its card in the agent channel.
+
+Cards never go into a channel shared with another organisation: the agent channel is checked
+with conversations.info before the first card and the answer cached for a few minutes.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.blocks import build_customer_copy
+from bot.cards import CardView, ReasonLine, build_card
+from bot.compensation import over_limit
+from bot.engine import Draft
+from bot.knowledge import tokenize
+from bot.models import Turn
+from bot.outbox import Outbox
+from bot.policy import Policy
+from bot.risk import RiskAssessment, RiskReason
+from bot.tools import Account, Toolbox, ToolScope
+from storage.escalations import EscalationStore
+from storage.store import Store
+from storage.tables import Conversation, Escalation, Message
+
+log = logging.getLogger(__name__)
+
+SHARED_CHECK_SECONDS = 300.0
+RESCORE_DELTA = 0.05
+
+
+class Desk:
+    """Escalate conversations, post and refresh their cards, and copy later messages in."""
+
+    def __init__(
+        self,
+        *,
+        client: AsyncWebClient,
+        store: Store,
+        escalations: EscalationStore,
+        outbox: Outbox,
+        toolbox: Toolbox,
+        policy: Policy,
+        agent_channel: str,
+    ) -> None:
+        self._client = client
+        self._store = store
+        self.escalations = escalations
+        self._outbox = outbox
+        self._toolbox = toolbox
+        self._policy = policy
+        self.agent_channel = agent_channel
+        self._shared_checked: tuple[float, bool] | None = None
+
+    async def escalate(
+        self,
+        *,
+        conversation: Conversation,
+        message: Message | None,
+        draft: Draft,
+        assessment: RiskAssessment,
+        account: Account | None,
+        history: tuple[Turn, ...],
+        review_only: bool = False,
+    ) -> Escalation | None:
+        """Hold the customer, store the escalation and post its card; None if already escalated."""
+        assert conversation.id is not None
+        won = await self._store.set_conversation_state(
+            conversation_id=conversation.id, state="escalated", expected=("open",)
+        )
+        if not won:
+            if message is not None:
+                await self.follow_up(conversation, message, assessment)
+            return None
+        if not review_only:
+            await self._outbox.send_holding(conversation)
+        reasons = list(assessment.reasons) or [
+            RiskReason(category="review", evidence="channel is in review mode", weight=0.0)
+        ]
+        escalation = await self.escalations.create(
+            conversation_id=conversation.id,
+            customer_message_id=message.id if message else None,
+            top_reason=reasons[0].category,
+            reasons=[r.model_dump() for r in reasons],
+            score=assessment.score,
+            draft=draft.text,
+            summary=draft.summary or summarize(history, message),
+            over_limit=over_limit(
+                draft.text,
+                self._policy.compensation,
+                tier=account.tier if account else None,
+                monthly_fee=account.monthly_value if account else None,
+            ),
+            org_name=_org_name(account, conversation),
+            review_only=review_only,
+        )
+        await self.post_card(escalation, conversation)
+        return escalation
+
+    async def post_card(self, escalation: Escalation, conversation: Conversation) -> None:
+        """Post the card, unless the agent channel would leak it to another organisation."""
+        assert escalation.id is not None
+        if await self._agent_channel_is_shared():
+            log.error(
+                "agent channel %s is shared with another organisation: escalation %s kept "
+                "pending without a card",
+                self.agent_channel,
+                escalation.id,
+            )
+            await self.escalations.audit(
+                escalation_id=escalation.id,
+                action="card_withheld",
+                detail={"why": "agent channel is shared with another organisation"},
+            )
+            return
+        permalink = await self._permalink(conversation)
+        escalation.permalink = permalink
+        text, blocks = build_card(await self.card_view(escalation, conversation))
+        response = await self._client.chat_postMessage(
+            channel=self.agent_channel, text=text, blocks=blocks, unfurl_links=False
+        )
+        await self.escalations.set_card(
+            escalation_id=escalation.id,
+            channel=str(response["channel"]),
+            ts=str(response["ts"]),
+            permalink=permalink,
+        )
+
+    async def refresh_card(self, escalation: Escalation) -> None:
+        """Re-render the card in place from the stored escalation."""
+        if not escalation.card_channel or not escalation.card_ts:
+            return
+        conversation = await self._store.conversation(escalation.conversation_id)
+        assert conversation is not None
+        text, blocks = build_card(await self.card_view(escalation, conversation))
+        await self._client.chat_update(
+            channel=escalation.card_channel, ts=escalation.card_ts, text=text, blocks=blocks
+        )
+
+    async def follow_up(
+        self, conversation: Conversation, message: Message, assessment: RiskAssessment
+    ) -> None:
+        """Copy a later customer message to the card's thread and refresh the risk if it moved."""
+        assert conversation.id is not None
+        escalation = await self.escalations.open_for(conversation_id=conversation.id)
+        if escalation is None or escalation.id is None or not escalation.card_ts:
+            return
+        text, blocks = build_customer_copy(message.author_user_id or "", message.text)
+        await self._client.chat_postMessage(
+            channel=escalation.card_channel or self.agent_channel,
+            thread_ts=escalation.card_ts,
+            text=text,
+            blocks=blocks,
+        )
+        merged = _merge(escalation.reasons, assessment.reasons)
+        score = max(escalation.score, assessment.score)
+        if score - escalation.score < RESCORE_DELTA and len(merged) == len(escalation.reasons):
+            return
+        await self.escalations.set_assessment(
+            escalation_id=escalation.id,
+            top_reason=merged[0]["category"],
+            reasons=merged,
+            score=score,
+        )
+        refreshed = await self.escalations.get(escalation.id)
+        assert refreshed is not None
+        await self.refresh_card(refreshed)
+
+    async def card_view(self, escalation: Escalation, conversation: Conversation) -> CardView:
+        """Assemble what the card shows from the stored rows and the account."""
+        assert escalation.id is not None
+        account = await self._toolbox.account_for(
+            ToolScope(channel_id=conversation.channel_id, team_id=conversation.customer_team_id)
+        )
+        return CardView(
+            escalation_id=escalation.id,
+            org_name=escalation.org_name or _org_name(account, conversation),
+            customer_user_id=conversation.customer_user_id,
+            channel_id=conversation.channel_id,
+            permalink=escalation.permalink,
+            summary=escalation.summary,
+            reasons=tuple(ReasonLine.model_validate(r) for r in escalation.reasons),
+            score=escalation.score,
+            account_facts=_facts(account),
+            draft=escalation.draft,
+            over_limit=escalation.over_limit,
+            status=escalation.status,
+            actor_user_id=escalation.actor_user_id,
+            acted_at=escalation.first_action_at,
+            final_text=escalation.final_text,
+        )
+
+    async def similar_cases(self, text: str, *, limit: int = 2) -> tuple[str, ...]:
+        """Replies agents sent in the most similar recent cases, to guide new drafts."""
+        words = set(tokenize(text))
+        if not words:
+            return ()
+        scored = []
+        for escalation in await self.escalations.decided(limit=200):
+            overlap = len(words & set(tokenize(escalation.summary + " " + escalation.draft)))
+            if overlap >= 2 and escalation.final_text:
+                scored.append((overlap, escalation.final_text))
+        scored.sort(key=lambda pair: pair[0], reverse=True)
+        return tuple(text for _, text in scored[:limit])
+
+    async def _agent_channel_is_shared(self) -> bool:
+        now = time.monotonic()
+        if self._shared_checked and now - self._shared_checked[0] < SHARED_CHECK_SECONDS:
+            return self._shared_checked[1]
+        try:
+            info = (await self._client.conversations_info(channel=self.agent_channel))["channel"]
+        except SlackApiError as error:
+            log.error(
+                "conversations.info on the agent channel failed: %s", error.response.get("error")
+            )
+            return True  # unknown is treated as unsafe: a card is not worth a leak
+        shared = bool(
+            info.get("is_ext_shared") or (info.get("is_shared") and info.get("connected_team_ids"))
+        )
+        self._shared_checked = (now, shared)
+        return shared
+
+    async def _permalink(self, conversation: Conversation) -> str | None:
+        try:
+            response = await self._client.chat_getPermalink(
+                channel=conversation.channel_id, message_ts=conversation.thread_ts
+            )
+        except SlackApiError as error:
+            log.warning(
+                "no permalink for %s: %s", conversation.channel_id, error.response.get("error")
+            )
+            return None
+        return str(response["permalink"])
+
+
+def summarize(history: tuple[Turn, ...], message: Message | None) -> str:
+    """A short offline summary: how long the thread is and what the customer said last."""
+    customer = [t.text for t in history if t.role == "customer"]
+    if message is not None:
+        customer.append(message.text)
+    if not customer:
+        return "The customer asked for a person."
+    first, last = customer[0], customer[-1]
+    answers = sum(1 for t in history if t.role == "bot")
+    if len(customer) == 1:
+        return f"Customer wrote: “{_clip(last)}”"
+    return (
+        f"{len(customer)} customer messages, {answers} bot answers. It started with "
+        f"“{_clip(first)}” and the latest is “{_clip(last)}”"
+    )
+
+
+def _clip(text: str, limit: int = 400) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _org_name(account: Account | None, conversation: Conversation) -> str:
+    if account is not None:
+        return account.name
+    return conversation.customer_team_id or f"#{conversation.channel_id}"
+
+
+def _facts(account: Account | None) -> tuple[tuple[str, str], ...]:
+    if account is None:
+        return (("Account", "not found for this channel"),)
+    facts = [
+        ("Account", f"{account.name} ({account.account_id})"),
+        ("Plan", f"{account.plan} · {account.tier}"),
+        ("Monthly value", f"€{account.monthly_value:,.0f}"),
+        ("Region", account.region),
+    ]
+    if account.open_issues:
+        facts.append(("Open issues", "; ".join(account.open_issues)))
+    return tuple(facts)
+
+
+def _merge(old: list[dict[str, Any]], new: tuple[RiskReason, ...]) -> list[dict[str, Any]]:
+    by_category: dict[str, dict[str, Any]] = {r["category"]: dict(r) for r in old}
+    for reason in new:
+        current = by_category.get(reason.category)
+        if current is None or reason.weight > float(current["weight"]):
+            by_category[reason.category] = reason.model_dump()
+    return sorted(by_category.values(), key=lambda r: float(r["weight"]), reverse=True)

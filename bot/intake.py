@@ -1,0 +1,99 @@
+"""Intake: decide whose message this is and store it durably before Slack gets its ack."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.models import AuthorKind, IncomingMessage
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+# Subtypes that carry new text from a person; edits, deletions, joins and topic changes do not.
+TEXT_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
+
+
+@dataclass(frozen=True)
+class TakenIn:
+    """The outcome of taking a message in: what it is and which row to process, if any."""
+
+    author: AuthorKind | None
+    message_id: int | None = None
+    conversation_id: int | None = None
+    duplicate: bool = False
+
+    @property
+    def needs_answer(self) -> bool:
+        """Only a new customer message is answered."""
+        return self.author is AuthorKind.CUSTOMER and self.message_id is not None
+
+
+def classify(message: IncomingMessage, *, internal_channels: frozenset[str]) -> AuthorKind | None:
+    """Who wrote this, as the bot must treat it; None means the bot ignores it."""
+    if message.channel_id in internal_channels:
+        return None
+    if message.subtype not in TEXT_SUBTYPES or message.bot_id or not message.user_id:
+        return None
+    if not message.text.strip():
+        return None
+    if message.is_ext_shared_channel:
+        # In a Slack Connect channel our own people are staff, whoever else is in the channel.
+        author_team = message.user_team_id or message.installed_team_id
+        if author_team == message.installed_team_id:
+            return AuthorKind.STAFF
+    return AuthorKind.CUSTOMER
+
+
+class Intake:
+    """Store new messages once; the answer happens after the ack, from the stored row."""
+
+    def __init__(self, store: Store, *, internal_channels: frozenset[str]) -> None:
+        self._store = store
+        self._internal = internal_channels
+
+    async def take_in(self, message: IncomingMessage) -> TakenIn:
+        """Record a customer message as pending, or a staff reply in a known thread."""
+        author = classify(message, internal_channels=self._internal)
+        if author is None:
+            return TakenIn(None)
+        if author is AuthorKind.STAFF:
+            return await self._take_in_staff(message)
+        recorded = await self._store.record_inbound(
+            event_id=message.event_id,
+            channel_id=message.channel_id,
+            ts=message.ts,
+            thread_ts=message.thread_ts,
+            user_id=message.user_id or "",
+            user_team_id=message.user_team_id,
+            text=message.text,
+            author_kind=AuthorKind.CUSTOMER.value,
+            status="pending",
+        )
+        if not recorded.is_new or recorded.message is None:
+            log.info("duplicate delivery of %s in %s ignored", message.ts, message.channel_id)
+            return TakenIn(author, duplicate=True)
+        return TakenIn(author, recorded.message.id, recorded.message.conversation_id)
+
+    async def _take_in_staff(self, message: IncomingMessage) -> TakenIn:
+        if message.thread_ts is None:
+            return TakenIn(None)
+        conversation = await self._store.conversation_at(
+            channel_id=message.channel_id, thread_ts=message.thread_ts
+        )
+        if conversation is None:
+            return TakenIn(None)
+        recorded = await self._store.record_inbound(
+            event_id=message.event_id,
+            channel_id=message.channel_id,
+            ts=message.ts,
+            thread_ts=message.thread_ts,
+            user_id=message.user_id or "",
+            user_team_id=message.user_team_id,
+            text=message.text,
+            author_kind=AuthorKind.STAFF.value,
+            status="done",
+        )
+        if recorded.message is None:
+            return TakenIn(AuthorKind.STAFF, duplicate=True)
+        return TakenIn(AuthorKind.STAFF, recorded.message.id, recorded.message.conversation_id)

@@ -1,0 +1,160 @@
+"""The knowledge base: Markdown articles split into passages and ranked with BM25.
+
+The whole base fits in memory (tens of articles), so one in-process BM25 index serves both
+SQLite and PostgreSQL deployments the same way and needs no database extension.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from rank_bm25 import BM25Okapi
+
+from bot.models import Passage
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
+STOPWORDS = frozenset(
+    ["a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "do", "does", "did", "for", "from", "have", "has", "had", "how", "i", "i'm", "if", "in", "into", "is", "it", "its", "it's", "me", "my", "of", "on", "or", "our", "please", "so", "that", "the", "their", "them", "there", "this", "to", "us", "was", "we", "what", "when", "where", "which", "who", "why", "will", "with", "would", "you", "your", "yours", "hi", "hello", "hey", "thanks", "thank", "there's", "can't", "cannot", "dont", "don't", "im", "ive", "i've", "any", "some", "just", "also", "get", "got", "need", "want"]
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case content words, lightly stemmed so "calls" finds "call"."""
+    return [_stem(word) for word in _WORD.findall(text.lower()) if word not in STOPWORDS]
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def default_kb_dir() -> Path:
+    """The shipped sample knowledge base (a telecom provider)."""
+    return Path(__file__).parent / "data" / "kb"
+
+
+@dataclass(frozen=True)
+class Article:
+    """One Markdown article with its front matter."""
+
+    article_id: str
+    title: str
+    url: str
+    body: str
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The best passages for a question and how much of the question they cover."""
+
+    passages: tuple[Passage, ...]
+    coverage: float  # 0..1: IDF-weighted share of the question's words the best article holds
+
+    @property
+    def best(self) -> Passage | None:
+        """The top passage, if anything matched at all."""
+        return self.passages[0] if self.passages else None
+
+
+def load_articles(folder: Path) -> list[Article]:
+    """Read every `*.md` file of a folder; a file without a title uses its name."""
+    articles = []
+    for path in sorted(folder.glob("*.md")):
+        raw = path.read_text(encoding="utf-8")
+        meta: dict[str, object] = {}
+        match = _FRONT_MATTER.match(raw)
+        if match:
+            loaded = yaml.safe_load(match.group(1))
+            meta = loaded if isinstance(loaded, dict) else {}
+            raw = raw[match.end() :]
+        title = str(meta.get("title") or path.stem.replace("-", " ").capitalize())
+        url = str(meta.get("url") or "")
+        articles.append(Article(path.stem, title, url, raw.strip()))
+    return articles
+
+
+def _split_passages(article: Article) -> list[str]:
+    """Cut an article at blank lines into passages of a few sentences, headings kept with text."""
+    passages: list[str] = []
+    pending_heading = ""
+    for block in re.split(r"\n\s*\n", article.body):
+        block = block.strip()
+        if not block:
+            continue
+        if block.startswith("#") and "\n" not in block:
+            pending_heading = block.lstrip("# ").strip()
+            continue
+        passages.append(f"{pending_heading}: {block}" if pending_heading else block)
+        pending_heading = ""
+    return passages or [article.body]
+
+
+class KnowledgeBase:
+    """BM25 over passages, with the article title folded into every passage's terms."""
+
+    def __init__(self, articles: list[Article]) -> None:
+        self.articles = {article.article_id: article for article in articles}
+        self._passages: list[tuple[Article, str]] = [
+            (article, passage) for article in articles for passage in _split_passages(article)
+        ]
+        corpus = [tokenize(f"{a.title} {a.title} {text}") for a, text in self._passages] or [[""]]
+        self._index = BM25Okapi(corpus)
+        self._article_terms = {a.article_id: set(tokenize(f"{a.title} {a.body}")) for a in articles}
+        documents = len(self._article_terms) or 1
+        frequency: dict[str, int] = {}
+        for terms in self._article_terms.values():
+            for term in terms:
+                frequency[term] = frequency.get(term, 0) + 1
+        self._idf = {t: math.log(1 + documents / n) for t, n in frequency.items()}
+        self._unknown_idf = math.log(1 + documents)
+
+    @classmethod
+    def from_folder(cls, folder: Path) -> KnowledgeBase:
+        """Load and index a folder of Markdown articles."""
+        if not folder.is_dir():
+            raise FileNotFoundError(f"knowledge base folder not found: {folder}")
+        return cls(load_articles(folder))
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def search(self, question: str, *, limit: int = 3) -> SearchResult:
+        """Rank passages for a question; at most one passage per article."""
+        terms = tokenize(question)
+        if not terms or not self._passages:
+            return SearchResult((), 0.0)
+        scores = self._index.get_scores(terms)
+        ranked = sorted(range(len(scores)), key=lambda i: scores[i], reverse=True)
+        chosen: list[Passage] = []
+        seen: set[str] = set()
+        for i in ranked:
+            article, text = self._passages[i]
+            if scores[i] <= 0 or article.article_id in seen:
+                continue
+            seen.add(article.article_id)
+            chosen.append(
+                Passage(
+                    article_id=article.article_id,
+                    title=article.title,
+                    url=article.url,
+                    text=text,
+                    score=float(scores[i]),
+                )
+            )
+            if len(chosen) == limit:
+                break
+        coverage = self._coverage(terms, chosen[0].article_id) if chosen else 0.0
+        return SearchResult(tuple(chosen), coverage)
+
+    def _coverage(self, terms: list[str], article_id: str) -> float:
+        held = self._article_terms[article_id]
+        weights = {t: self._idf.get(t, self._unknown_idf) for t in set(terms)}
+        total = sum(weights.values())
+        return sum(w for t, w in weights.items() if t in held) / total if total else 0.0

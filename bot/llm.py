@@ -1,0 +1,99 @@
+"""The one module that speaks to the anthropic SDK; every SDK error leaves it as ModelError."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import anthropic
+from anthropic import AsyncAnthropic
+
+log = logging.getLogger(__name__)
+
+
+class ModelError(Exception):
+    """Claude could not answer: unreachable, rate limited, overloaded, refused, or malformed."""
+
+
+@dataclass(frozen=True)
+class ModelTurn:
+    """One Messages API response, reduced to what the engine reads."""
+
+    text: str
+    tool_uses: tuple[dict[str, Any], ...]
+    stop_reason: str | None
+    raw_content: list[dict[str, Any]]
+    usage: dict[str, int] = field(default_factory=dict)
+
+
+def build_client(
+    *, api_key: str, base_url: str | None, timeout: float, max_retries: int
+) -> AsyncAnthropic:
+    """Build the process's one AsyncAnthropic client (the composition root calls this)."""
+    return AsyncAnthropic(
+        api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries
+    )
+
+
+class ModelClient:
+    """Send one Messages API call and turn the answer or the failure into our own types."""
+
+    def __init__(self, client: AsyncAnthropic, *, model: str, max_tokens: int = 1500) -> None:
+        self._client = client
+        self.model = model
+        self._max_tokens = max_tokens
+
+    async def create(
+        self,
+        *,
+        system: str,
+        messages: list[dict[str, Any]],
+        tools: list[dict[str, Any]] | None = None,
+        output_schema: dict[str, Any] | None = None,
+    ) -> ModelTurn:
+        """Call Claude once; raise ModelError for anything but a usable answer."""
+        kwargs: dict[str, Any] = {
+            "model": self.model,
+            "max_tokens": self._max_tokens,
+            "system": system,
+            "messages": messages,
+        }
+        if tools:
+            kwargs["tools"] = tools
+        if output_schema is not None:
+            # Structured outputs, not forced tool_choice: current models reject forced tool use.
+            kwargs["output_config"] = {"format": {"type": "json_schema", "schema": output_schema}}
+        try:
+            response = await self._client.messages.create(**kwargs)
+        except anthropic.APIStatusError as error:
+            raise ModelError(f"Claude answered HTTP {error.status_code}") from error
+        except anthropic.APITimeoutError as error:
+            raise ModelError("Claude timed out") from error
+        except anthropic.APIConnectionError as error:
+            raise ModelError("Claude is unreachable") from error
+        except anthropic.AnthropicError as error:
+            raise ModelError(f"Claude call failed: {type(error).__name__}") from error
+        if response.stop_reason == "refusal":
+            raise ModelError("Claude refused to answer")
+        content = [block.model_dump(mode="json", exclude_none=True) for block in response.content]
+        text = "".join(block.get("text", "") for block in content if block.get("type") == "text")
+        tool_uses = tuple(block for block in content if block.get("type") == "tool_use")
+        usage = {
+            key: int(value)
+            for key, value in response.usage.model_dump().items()
+            if isinstance(value, int)
+        }
+        return ModelTurn(text, tool_uses, response.stop_reason, content, usage)
+
+
+def parse_json_object(text: str) -> dict[str, Any]:
+    """Read the JSON object a structured-output answer holds, or raise ModelError."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ModelError("Claude's structured answer was not JSON") from error
+    if not isinstance(value, dict):
+        raise ModelError("Claude's structured answer was not a JSON object")
+    return value

@@ -1,0 +1,107 @@
+"""Read anger and frustration from how a customer writes: sentiment, shouting, punctuation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from bot.lexicon import stem
+from bot.policy import TonePolicy
+
+_WORD = re.compile(r"[A-Za-z]{2,}")
+_WORDS_SHOWN = 8
+_TREND_SHOWN = 4
+
+
+@dataclass(frozen=True, slots=True)
+class ToneSignal:
+    """Describe one tone cue: its category, evidence and strength (share of the category weight)."""
+
+    category: str
+    evidence: str
+    strength: float
+
+
+class ToneReader:
+    """Score tone cues of a message and of the thread it belongs to; holds the VADER analyzer."""
+
+    def __init__(self, policy: TonePolicy) -> None:
+        """Load VADER's lexicon once, since it is the slow part."""
+        self._policy = policy
+        self._vader = SentimentIntensityAnalyzer()
+
+    def compound(self, text: str) -> float:
+        """Return VADER's compound sentiment in [-1, 1]."""
+        return float(self._vader.polarity_scores(text)["compound"])
+
+    def read(self, text: str, earlier: Sequence[str] = ()) -> list[ToneSignal]:
+        """Return every tone cue found in the message and in its thread's trend."""
+        compound = self.compound(text)
+        signals: list[ToneSignal] = []
+        if compound <= self._policy.anger_compound:
+            # The more negative, the stronger: |compound| of the anger weight.
+            signals.append(ToneSignal("anger", f"VADER compound {compound:.2f}", -compound))
+        for found in (self._shouting(text), self._punctuation(text)):
+            if found is not None:
+                signals.append(ToneSignal("frustration", found, 1.0))
+        if earlier:
+            for found in (self._trend(earlier, compound), self._repeat(text, earlier)):
+                if found is not None:
+                    signals.append(ToneSignal("frustration", found, 1.0))
+        return signals
+
+    def _shouting(self, text: str) -> str | None:
+        """Spot a message written mostly in capitals, ignoring short acronyms."""
+        words = _WORD.findall(text)
+        loud = [word for word in words if word.isupper() and len(word) >= 3]
+        shouted = [word for word in words if word.isupper()]
+        if len(loud) < self._policy.shouting_min_words:
+            return None
+        if len(shouted) / len(words) < self._policy.shouting_ratio:
+            return None
+        return "ALL CAPS: " + " ".join(shouted[:_WORDS_SHOWN])
+
+    def _punctuation(self, text: str) -> str | None:
+        """Spot runs of exclamation or question marks ("!!!", "?!?")."""
+        run = self._policy.punctuation_run
+        found = re.search(r"[!?]{%d,}" % run, text)
+        return f'repeated punctuation "{found.group()}"' if found else None
+
+    def _trend(self, earlier: Sequence[str], compound: float) -> str | None:
+        """Spot sentiment that has turned or stayed negative across the thread."""
+        floor = self._policy.trend_floor
+        if compound > floor:
+            return None
+        history = [self.compound(text) for text in earlier]
+        dropped = max(history) - compound >= self._policy.trend_drop
+        persisting = any(value <= floor for value in history[-2:])
+        if not (dropped or persisting):
+            return None
+        shown = [*history[-(_TREND_SHOWN - 1) :], compound]
+        path = " → ".join(f"{value:.2f}" for value in shown)
+        return f"sentiment {path} over {len(history) + 1} messages"
+
+    def _repeat(self, text: str, earlier: Sequence[str]) -> str | None:
+        """Spot a customer repeating an earlier message, a sign the answer did not help."""
+        current = _stems(text)
+        if len(current) < 3:
+            return None
+        repeats = sum(
+            1
+            for before in earlier
+            if _jaccard(current, _stems(before)) >= self._policy.repeat_similarity
+        )
+        return f"same question asked {repeats + 1} times" if repeats else None
+
+
+def _stems(text: str) -> frozenset[str]:
+    """Return the set of word stems of a text."""
+    return frozenset(stem(word) for word in _WORD.findall(text))
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    """Return the overlap of two word sets."""
+    return len(a & b) / len(a | b) if a | b else 0.0

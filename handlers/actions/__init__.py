@@ -1,0 +1,9 @@
+"""Actions listeners."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+
+def register(app: AsyncApp) -> None:
+    """Map actions ids to their listeners."""

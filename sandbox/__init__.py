@@ -1,0 +1,1 @@
+"""The local sandbox: the whole product against an emulated Slack workspace."""

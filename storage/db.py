@@ -1,0 +1,63 @@
+"""The async engine: one per process, SQLite by default, PostgreSQL (asyncpg) in production."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlmodel import SQLModel
+
+from storage import tables  # noqa: F401  (registers every table on SQLModel.metadata)
+
+
+def make_engine(url: str, *, search_path: str | None = None, echo: bool = False) -> AsyncEngine:
+    """Create the engine; `search_path` confines a PostgreSQL engine to one schema (tests)."""
+    connect_args: dict[str, Any] = {}
+    if url.startswith("postgresql"):
+        if search_path:
+            connect_args["server_settings"] = {"search_path": search_path}
+        return create_async_engine(
+            url,
+            echo=echo,
+            pool_size=10,
+            max_overflow=20,
+            pool_pre_ping=True,
+            connect_args=connect_args,
+        )
+    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+    event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+    # WAL lets readers run beside the one writer; busy_timeout makes writers queue instead of fail.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+async def create_schema(engine: AsyncEngine) -> None:
+    """Create missing tables; existing ones are left as they are."""
+    async with engine.begin() as connection:
+        await connection.run_sync(SQLModel.metadata.create_all)
+
+
+async def ping(engine: AsyncEngine) -> None:
+    """Run a trivial query so a health check proves the database answers."""
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded rows usable after commit (they leave the store detached)."""
+    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)

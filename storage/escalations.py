@@ -1,0 +1,266 @@
+"""Escalations and their audit log: every state change is one compare-and-set UPDATE."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.db import session_factory
+from storage.store import insert_ignoring_conflict
+from storage.tables import AuditEntry, Conversation, Escalation, Feedback, utcnow
+
+OPEN_STATES = ("pending", "taken_over")
+
+
+class EscalationStore:
+    """Async, keyword-only data functions for escalations; each call is one transaction."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.sessions = session_factory(engine)
+
+    async def create(
+        self,
+        *,
+        conversation_id: int,
+        customer_message_id: int | None,
+        top_reason: str,
+        reasons: list[dict[str, Any]],
+        score: float,
+        draft: str,
+        summary: str,
+        over_limit: str | None,
+        org_name: str,
+        review_only: bool = False,
+    ) -> Escalation:
+        """Store a new pending escalation and its first audit entry."""
+        now = utcnow()
+        escalation = Escalation(
+            conversation_id=conversation_id,
+            customer_message_id=customer_message_id,
+            top_reason=top_reason,
+            reasons=reasons,
+            score=score,
+            draft=draft,
+            summary=summary,
+            over_limit=over_limit,
+            org_name=org_name,
+            review_only=review_only,
+            created_at=now,
+        )
+        async with self.sessions.begin() as session:
+            session.add(escalation)
+            await session.flush()
+            session.add(
+                AuditEntry(
+                    escalation_id=escalation.id,
+                    conversation_id=conversation_id,
+                    action="escalated",
+                    detail={"reason": top_reason, "score": score},
+                    at=now,
+                )
+            )
+        return escalation
+
+    async def get(self, escalation_id: int) -> Escalation | None:
+        """Load one escalation."""
+        async with self.sessions() as session:
+            return await session.get(Escalation, escalation_id)
+
+    async def open_for(self, *, conversation_id: int) -> Escalation | None:
+        """The conversation's escalation that still waits for or belongs to a human."""
+        async with self.sessions() as session:
+            statement = (
+                select(Escalation)
+                .where(
+                    Escalation.conversation_id == conversation_id,
+                    Escalation.status.in_(OPEN_STATES),  # type: ignore[attr-defined]
+                )
+                .order_by(Escalation.id.desc())  # type: ignore[union-attr]
+                .limit(1)
+            )
+            return (await session.execute(statement)).scalar_one_or_none()
+
+    async def set_card(
+        self, *, escalation_id: int, channel: str, ts: str, permalink: str | None
+    ) -> None:
+        """Remember where the escalation's card was posted and the thread it points at."""
+        await self._update(escalation_id, card_channel=channel, card_ts=ts, permalink=permalink)
+
+    async def set_assessment(
+        self, *, escalation_id: int, top_reason: str, reasons: list[dict[str, Any]], score: float
+    ) -> None:
+        """Replace the risk shown on the card after a re-score."""
+        await self._update(escalation_id, top_reason=top_reason, reasons=reasons, score=score)
+
+    async def block(self, *, escalation_id: int, why: str) -> None:
+        """Mark an escalation whose card may not be posted (it would leak)."""
+        await self._update(escalation_id, status="blocked", over_limit=None)
+        await self.audit(escalation_id=escalation_id, action="blocked", detail={"why": why})
+
+    async def _update(self, escalation_id: int, **values: Any) -> None:
+        async with self.sessions.begin() as session:
+            await session.execute(
+                update(Escalation).where(Escalation.id == escalation_id).values(**values)
+            )
+
+    async def transition(
+        self,
+        *,
+        escalation_id: int,
+        expected: tuple[str, ...],
+        status: str,
+        actor_user_id: str,
+        conversation_state: str,
+        owner_user_id: str | None,
+        final_text: str | None = None,
+        action: str | None = None,
+        closes: bool = False,
+    ) -> Escalation | None:
+        """Move an escalation (and its conversation) on, only from an expected status.
+
+        The WHERE on the status makes the UPDATE the arbiter: of two concurrent clicks exactly
+        one changes a row; the other gets None and must not act.
+        """
+        now = utcnow()
+        values: dict[str, Any] = {"status": status, "actor_user_id": actor_user_id}
+        if final_text is not None:
+            values["final_text"] = final_text
+        if action is not None:
+            values["action"] = action
+        if closes:
+            values["closed_at"] = now
+        async with self.sessions.begin() as session:
+            result = await session.execute(
+                update(Escalation)
+                .where(
+                    Escalation.id == escalation_id,
+                    Escalation.status.in_(expected),  # type: ignore[attr-defined]
+                )
+                .values(**values)
+            )
+            if not result.rowcount:  # type: ignore[attr-defined]
+                return None
+            await session.execute(
+                update(Escalation)
+                .where(Escalation.id == escalation_id, Escalation.first_action_at.is_(None))  # type: ignore[union-attr]
+                .values(first_action_at=now)
+            )
+            escalation = await session.get(Escalation, escalation_id, populate_existing=True)
+            assert escalation is not None
+            await session.execute(
+                update(Conversation)
+                .where(Conversation.id == escalation.conversation_id)
+                .values(state=conversation_state, owner_user_id=owner_user_id, updated_at=now)
+            )
+            session.add(
+                AuditEntry(
+                    escalation_id=escalation_id,
+                    conversation_id=escalation.conversation_id,
+                    action=status,
+                    actor_user_id=actor_user_id,
+                    detail={"final_text": final_text} if final_text is not None else {},
+                    at=now,
+                )
+            )
+            return escalation
+
+    async def mark_sent(self, *, escalation_id: int) -> None:
+        """Record when the human reply reached the customer."""
+        await self._update(escalation_id, sent_at=utcnow())
+        await self.audit(escalation_id=escalation_id, action="sent")
+
+    async def claim_reminder(self, *, escalation_id: int) -> bool:
+        """Claim the one SLA reminder of an escalation (true for exactly one caller)."""
+        async with self.sessions.begin() as session:
+            result = await session.execute(
+                update(Escalation)
+                .where(Escalation.id == escalation_id, Escalation.reminded_at.is_(None))  # type: ignore[union-attr]
+                .values(reminded_at=utcnow())
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def overdue(self, *, created_before: datetime) -> list[Escalation]:
+        """Pending escalations older than the SLA that were never reminded about."""
+        async with self.sessions() as session:
+            statement = select(Escalation).where(
+                Escalation.status == "pending",
+                Escalation.reminded_at.is_(None),  # type: ignore[union-attr]
+                Escalation.created_at < created_before,
+                Escalation.card_ts.is_not(None),  # type: ignore[union-attr]
+            )
+            return list((await session.execute(statement)).scalars())
+
+    async def decided(self, *, limit: int) -> list[Escalation]:
+        """Recent escalations a human answered (approved or edited), newest first."""
+        async with self.sessions() as session:
+            statement = (
+                select(Escalation)
+                .where(Escalation.action.in_(("approved", "edited")))  # type: ignore[union-attr]
+                .order_by(Escalation.id.desc())  # type: ignore[union-attr]
+                .limit(limit)
+            )
+            return list((await session.execute(statement)).scalars())
+
+    async def audit(
+        self,
+        *,
+        escalation_id: int | None,
+        action: str,
+        actor_user_id: str | None = None,
+        detail: dict[str, Any] | None = None,
+        conversation_id: int | None = None,
+    ) -> None:
+        """Append one entry to the audit log."""
+        async with self.sessions.begin() as session:
+            session.add(
+                AuditEntry(
+                    escalation_id=escalation_id,
+                    conversation_id=conversation_id,
+                    action=action,
+                    actor_user_id=actor_user_id,
+                    detail=detail or {},
+                    at=utcnow(),
+                )
+            )
+
+    async def all_with_audit(self) -> list[tuple[Escalation, list[AuditEntry]]]:
+        """Every escalation with its audit entries, oldest first (for the feedback export)."""
+        async with self.sessions() as session:
+            escalations = list(
+                (await session.execute(select(Escalation).order_by(Escalation.id))).scalars()  # type: ignore[arg-type]
+            )
+            entries = list(
+                (await session.execute(select(AuditEntry).order_by(AuditEntry.id))).scalars()  # type: ignore[arg-type]
+            )
+        by_escalation: dict[int, list[AuditEntry]] = {}
+        for entry in entries:
+            if entry.escalation_id is not None:
+                by_escalation.setdefault(entry.escalation_id, []).append(entry)
+        return [(e, by_escalation.get(e.id or 0, [])) for e in escalations]
+
+    async def add_feedback(
+        self,
+        *,
+        conversation_id: int | None,
+        channel_id: str,
+        message_ts: str,
+        user_id: str,
+        value: int,
+    ) -> bool:
+        """Store one thumbs vote per user and answer; a repeat vote is ignored."""
+        async with self.sessions.begin() as session:
+            return await insert_ignoring_conflict(
+                session,
+                Feedback,
+                {
+                    "conversation_id": conversation_id,
+                    "channel_id": channel_id,
+                    "message_ts": message_ts,
+                    "user_id": user_id,
+                    "value": value,
+                    "created_at": utcnow(),
+                },
+            )

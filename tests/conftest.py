@@ -1,0 +1,170 @@
+"""Shared fixtures: a scrubbed environment, real databases, the emulators and the running bot."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from aiohttp import web
+
+from bot.app import Runtime, build_runtime, build_web_app
+from bot.config import Settings
+from emulators import AnthropicEmulator, SlackEmulator
+from sandbox.workspace import AGENT_CHANNEL, DIGEST_CHANNEL, seed
+
+SIGNING_SECRET = "test-signing-secret"
+POSTGRES_DSN = os.environ.get("HITL_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+SCRUBBED_PREFIXES = ("SLACK_", "ANTHROPIC_", "HITL_")
+SCRUBBED_NAMES = ("DATABASE_URL", "PORT")
+
+_postgres_state: dict[str, str | None] = {}
+
+
+@pytest.fixture(autouse=True)
+def scrubbed_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No developer's tokens or .env leak into a test; each test runs in its own folder."""
+    for name in list(os.environ):
+        if name.startswith(SCRUBBED_PREFIXES) or name in SCRUBBED_NAMES:
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+async def _postgres_problem() -> str | None:
+    """Why PostgreSQL cannot be used here, or None when it answers (checked once)."""
+    if "problem" not in _postgres_state:
+        try:
+            connection = await asyncpg.connect(POSTGRES_DSN, timeout=3)
+            await connection.close()
+            _postgres_state["problem"] = None
+        except (OSError, asyncpg.PostgresError, TimeoutError) as error:
+            _postgres_state["problem"] = f"{type(error).__name__}: {error}"
+    return _postgres_state["problem"]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say plainly whether the PostgreSQL suite ran."""
+    if "problem" not in _postgres_state:
+        return
+    problem = _postgres_state["problem"]
+    if problem is None:
+        terminalreporter.write_line("PostgreSQL suite: ran against " + POSTGRES_DSN.split("@")[-1])
+    else:
+        terminalreporter.write_line(f"PostgreSQL suite: SKIPPED ({problem})", yellow=True)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh, empty database: a SQLite file, or a PostgreSQL database made for this test."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'hitl.db'}"
+        return
+    problem = await _postgres_problem()
+    if problem is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required in CI and is not reachable: {problem}")
+        pytest.skip(f"PostgreSQL suite skipped: {problem}")
+    name = f"hitl_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(POSTGRES_DSN)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    base = POSTGRES_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    yield f"{base}/{name}"
+    admin = await asyncpg.connect(POSTGRES_DSN)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[SlackEmulator]:
+    """The Slack emulator with the sample workspace."""
+    emulator = SlackEmulator()
+    seed(emulator)
+    await emulator.start()
+    yield emulator
+    await emulator.stop()
+
+
+@pytest.fixture
+async def claude() -> AsyncIterator[AnthropicEmulator]:
+    """The Messages API emulator; every scripted reply must be used, and nothing more."""
+    emulator = AnthropicEmulator()
+    await emulator.start()
+    yield emulator
+    await emulator.stop()
+    emulator.assert_all_used()
+
+
+@dataclass
+class Bot:
+    """The running app as Slack sees it: an HTTP URL, plus its runtime for assertions."""
+
+    url: str
+    runtime: Runtime
+    settings: Settings
+
+    async def idle(self) -> None:
+        """Wait until the background work started by earlier requests has finished."""
+        await self.runtime.deps.worker.drain(timeout=10)
+
+
+StartBot = Callable[..., Awaitable[Bot]]
+
+
+@pytest.fixture
+async def start_bot(slack: SlackEmulator, database_url: str) -> AsyncIterator[StartBot]:
+    """Start the real app over HTTP against the emulators, with settings overrides."""
+    runners: list[web.AppRunner] = []
+
+    async def start(**overrides: Any) -> Bot:
+        values: dict[str, Any] = {
+            "slack_bot_token": slack.bot_token,
+            "slack_signing_secret": SIGNING_SECRET,
+            "slack_api_url": slack.base_url,
+            "hitl_agent_channel": AGENT_CHANNEL,
+            "hitl_digest_channel": DIGEST_CHANNEL,
+            "database_url": database_url,
+        }
+        values.update(overrides)
+        settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
+        runtime = build_runtime(settings)
+        runner = web.AppRunner(build_web_app(runtime))
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        runners.append(runner)
+        port = runner.addresses[0][1]
+        url = f"http://127.0.0.1:{port}"
+        slack.connect_app(f"{url}/slack/events", SIGNING_SECRET)
+        return Bot(url=url, runtime=runtime, settings=settings)
+
+    yield start
+    for runner in reversed(runners):
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def bot(start_bot: StartBot) -> Bot:
+    """The app with the offline engine."""
+    return await start_bot()
+
+
+@pytest.fixture
+async def claude_bot(start_bot: StartBot, claude: AnthropicEmulator) -> Bot:
+    """The app with Claude (the Messages API emulator) as its engine."""
+    return await start_bot(anthropic_api_key="test-key", anthropic_base_url=claude.base_url)
+
+
+@pytest.fixture
+def shared_dir() -> Iterator[Path]:
+    """The shared reference folder beside the repository (payloads, schema, data)."""
+    yield Path(__file__).resolve().parents[2] / "shared"

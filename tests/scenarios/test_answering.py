@@ -1,0 +1,206 @@
+"""A customer posts in a support channel; the bot answers in the thread (or stays out)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import aiohttp
+from slack_sdk.signature import SignatureVerifier
+
+from emulators import AnthropicEmulator, SlackEmulator, json_reply
+from tests.conftest import SIGNING_SECRET, Bot, StartBot
+
+ROAMING_QUESTION = "How much does it cost to use my phone in France? Is there a roaming fee?"
+
+
+def _button_labels(blocks: list[dict]) -> list[str]:
+    return [
+        element["text"]["text"]
+        for block in blocks
+        if block.get("type") == "actions"
+        for element in block["elements"]
+    ]
+
+
+async def test_routine_question_is_answered_in_its_thread_from_the_knowledge_base(
+    bot: Bot, slack: SlackEmulator
+) -> None:
+    delivery = await slack.user_says("C_ACME", "U_DANA", ROAMING_QUESTION)
+
+    assert delivery.status == 200
+    answer = await slack.wait_for("chat.postMessage", channel="C_ACME")
+    assert answer.params["thread_ts"] == delivery.ts
+    assert "Roaming in the EU and UK" in answer.params["text"]
+    assert "https://help.brightwave.example/articles/roaming-eu-uk" in answer.params["text"]
+    assert "Talk to a person" in _button_labels(answer.params["blocks"])
+    assert slack.thread("C_ACME", delivery.ts)[-1]["text"] == answer.params["text"]
+
+
+async def test_routine_question_is_answered_by_claude_grounded_in_the_passages(
+    claude_bot: Bot, slack: SlackEmulator, claude: AnthropicEmulator
+) -> None:
+    claude.script(
+        json_reply(
+            {
+                "reply": "In France you roam like at home: calls and data come from your plan.",
+                "summary": "Asks about roaming charges in France.",
+                "grounded": True,
+                "confidence": 0.92,
+                "risk_score": 0.05,
+                "risk_reasons": [],
+            }
+        )
+    )
+
+    delivery = await slack.user_says("C_ACME", "U_DANA", ROAMING_QUESTION)
+
+    answer = await slack.wait_for("chat.postMessage", channel="C_ACME")
+    assert answer.params["thread_ts"] == delivery.ts
+    assert answer.params["text"].startswith("In France you roam like at home")
+    request = claude.requests[0]
+    assert request["model"] == "claude-sonnet-5-5"
+    assert request["output_config"]["format"]["type"] == "json_schema"
+    assert "tool_choice" not in request
+    user_turn = request["messages"][0]["content"]
+    assert "Roaming in the EU and UK" in user_turn
+    assert ROAMING_QUESTION in user_turn
+    assert len(claude.requests) == 1
+
+
+async def test_question_the_knowledge_base_cannot_answer_gets_a_person_not_a_guess(
+    bot: Bot, slack: SlackEmulator
+) -> None:
+    delivery = await slack.user_says(
+        "C_ACME", "U_DANA", "Which football club sponsors your headquarters' stadium naming rights?"
+    )
+
+    reply = await slack.wait_for("chat.postMessage", channel="C_ACME")
+    assert reply.params["thread_ts"] == delivery.ts
+    assert "person" in reply.params["text"].lower()
+    card = await slack.wait_for("chat.postMessage", channel="C_AGENTS")
+    assert "Not grounded" in json.dumps(card.params["blocks"])
+
+
+async def test_duplicate_delivery_is_answered_once(bot: Bot, slack: SlackEmulator) -> None:
+    first = await slack.user_says("C_ACME", "U_DANA", ROAMING_QUESTION)
+    retry = await slack.redeliver(first, retry_num=1)
+    await bot.idle()
+
+    assert (first.status, retry.status) == (200, 200)
+    assert len(slack.calls_to("chat.postMessage", channel="C_ACME")) == 1
+
+
+async def _stored_message_count(bot: Bot) -> int:
+    conversation = await bot.runtime.store.conversation_at(channel_id="C_ACME", thread_ts="1.1")
+    return 0 if conversation is None else 1
+
+
+async def test_forged_signature_is_rejected_and_nothing_is_stored(
+    bot: Bot, slack: SlackEmulator
+) -> None:
+    body = _message_body("1.1", "I want to cancel everything")
+    timestamp = str(int(time.time()))
+    forged = SignatureVerifier("not-the-secret").generate_signature(timestamp=timestamp, body=body)
+
+    delivery = await slack.send_raw(
+        body.encode(), content_type="application/json", timestamp=timestamp, signature=forged
+    )
+    await bot.idle()
+
+    assert delivery.status == 401
+    assert await _stored_message_count(bot) == 0
+    assert slack.calls_to("chat.postMessage") == []
+
+
+async def test_stale_timestamp_is_rejected_and_nothing_is_stored(
+    bot: Bot, slack: SlackEmulator
+) -> None:
+    body = _message_body("1.1", "hello")
+    stale = str(int(time.time()) - 6 * 60)
+    signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=stale, body=body)
+
+    delivery = await slack.send_raw(
+        body.encode(), content_type="application/json", timestamp=stale, signature=signature
+    )
+    await bot.idle()
+
+    assert delivery.status == 401
+    assert await _stored_message_count(bot) == 0
+
+
+def _message_body(ts: str, text: str) -> str:
+    return json.dumps(
+        {
+            "token": "x",
+            "team_id": "T_VENDOR",
+            "api_app_id": "A_HITL",
+            "type": "event_callback",
+            "event_id": "Ev_FORGED",
+            "event_time": int(time.time()),
+            "event": {
+                "type": "message",
+                "channel": "C_ACME",
+                "user": "U_DANA",
+                "text": text,
+                "ts": ts,
+                "channel_type": "channel",
+                "user_team": "T_ACME",
+            },
+        }
+    )
+
+
+async def test_staff_bot_and_edited_messages_are_not_answered(
+    bot: Bot, slack: SlackEmulator
+) -> None:
+    staff = await slack.user_says("C_ACME", "U_ANA", "Hi all, Ana from Brightwave here.")
+    other_bot = await slack.send_event(
+        {
+            "type": "message",
+            "channel": "C_ACME",
+            "text": "Deploy finished",
+            "ts": "9.1",
+            "bot_id": "B_OTHER",
+            "subtype": "bot_message",
+            "username": "ci",
+        }
+    )
+    customer = await slack.user_says("C_INITECH", "U_GRACE", "hello")
+    edited = await slack.user_edits("C_INITECH", "U_GRACE", customer.ts or "", ROAMING_QUESTION)
+    agents = await slack.user_says("C_AGENTS", "U_BEN", "How do I cancel my contract?")
+    await bot.idle()
+
+    assert all(d.status == 200 for d in (staff, other_bot, customer, edited, agents))
+    posted_channels = [call.params["channel"] for call in slack.calls_to("chat.postMessage")]
+    assert "C_ACME" not in posted_channels
+    assert posted_channels.count("C_INITECH") <= 2  # only the reply to "hello" (and its card)
+    assert all(
+        call.params.get("thread_ts") == customer.ts
+        for call in slack.calls_to("chat.postMessage", channel="C_INITECH")
+    )
+
+
+async def test_message_acked_then_lost_by_a_crash_is_answered_after_restart(
+    start_bot: StartBot, slack: SlackEmulator
+) -> None:
+    first = await start_bot()
+    # One attempt plus the client's two server-error retries: every try of the answer fails.
+    slack.fail_next("chat.postMessage", status=500, error="internal_error", times=3)
+    delivery = await slack.user_says("C_ACME", "U_DANA", ROAMING_QUESTION)
+    await first.idle()
+    assert delivery.status == 200
+    assert [m["ts"] for m in slack.thread("C_ACME", delivery.ts or "")] == [delivery.ts]
+
+    second = await start_bot()  # same database: the pending message is picked up at start-up
+    await second.idle()
+
+    thread = slack.thread("C_ACME", delivery.ts or "")
+    assert len(thread) == 2
+    assert "Roaming in the EU and UK" in thread[1]["text"]
+
+
+async def test_healthz_reports_app_and_database_up(bot: Bot) -> None:
+    async with aiohttp.ClientSession() as session, session.get(f"{bot.url}/healthz") as response:
+        assert response.status == 200
+        assert await response.json() == {"ok": True, "database": "up"}
