@@ -18,6 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import handlers
+from bot.actions import AgentActions
 from bot.claude import ClaudeEngine
 from bot.config import Settings
 from bot.deps import Deps
@@ -44,6 +45,7 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 MODEL_TIMEOUT_SECONDS = 30.0
 RESUME_WINDOW = timedelta(hours=6)
+STUCK_AFTER = timedelta(minutes=5)
 
 DEPS_KEY = web.AppKey("deps", Deps)
 BOLT_KEY = web.AppKey("bolt", AsyncApp)
@@ -121,10 +123,20 @@ def build_runtime(settings: Settings, *, client: AsyncWebClient | None = None) -
         outbox=outbox,
         desk=desk,
     )
+    actions = AgentActions(
+        client=slack,
+        store=store,
+        escalations=escalations,
+        desk=desk,
+        outbox=outbox,
+        toolbox=toolbox,
+        policy=policy,
+    )
     deps = Deps(
         intake=Intake(store, internal_channels=internal),
         responder=responder,
         desk=desk,
+        actions=actions,
         worker=Worker(),
         agent_channel=settings.hitl_agent_channel,
     )
@@ -174,9 +186,13 @@ def _lifecycle(runtime: Runtime):  # type: ignore[no-untyped-def]
 
 async def _resume_pending(runtime: Runtime) -> None:
     """Answer messages that were stored and acked but never answered (a crash in between)."""
-    pending = await runtime.store.pending_inbound(since=utcnow() - RESUME_WINDOW)
+    now = utcnow()
+    pending = await runtime.store.pending_inbound(
+        since=now - RESUME_WINDOW, stuck_before=now - STUCK_AFTER
+    )
     for message in pending:
         assert message.id is not None
+        await runtime.store.release_message(message_id=message.id)
         runtime.deps.worker.submit(runtime.deps.responder.handle(message.id), name="resume")
     if pending:
         log.info("resuming %d customer messages left unanswered", len(pending))

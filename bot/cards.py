@@ -157,3 +157,30 @@ def _state_blocks(view: CardView) -> list[Block]:
     if view.status == "blocked":
         return [section(":no_entry: *Not actionable here*: the agent channel is shared.")]
     return []
+
+
+def build_edit_modal(*, escalation_id: int, draft: str, org_name: str) -> dict[str, object]:
+    """The Edit modal: the draft prefilled in a multiline input, the escalation id as metadata."""
+    return {
+        "type": "modal",
+        "callback_id": ids.EDIT_VIEW,
+        "private_metadata": str(escalation_id),
+        "title": {"type": "plain_text", "text": "Edit reply"},
+        "submit": {"type": "plain_text", "text": "Send"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            context(f"Reply to {escape(org_name)} · escalation #{escalation_id}"),
+            {
+                "type": "input",
+                "block_id": ids.EDIT_BLOCK,
+                "label": {"type": "plain_text", "text": "Reply to the customer"},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": ids.EDIT_INPUT,
+                    "multiline": True,
+                    "initial_value": truncate(draft, 3000),
+                    "max_length": 3000,
+                },
+            },
+        ],
+    }

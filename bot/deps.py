@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.actions import AgentActions
 from bot.desk import Desk
 from bot.intake import Intake
 from bot.responder import Responder
@@ -20,6 +21,7 @@ class Deps:
     intake: Intake
     responder: Responder
     desk: Desk
+    actions: AgentActions
     worker: Worker
     agent_channel: str
 

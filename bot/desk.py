@@ -70,7 +70,7 @@ class Desk:
         """Hold the customer, store the escalation and post its card; None if already escalated."""
         assert conversation.id is not None
         won = await self._store.set_conversation_state(
-            conversation_id=conversation.id, state="escalated", expected=("open",)
+            conversation_id=conversation.id, state="escalated", expected=("open", "resolved")
         )
         if not won:
             if message is not None:

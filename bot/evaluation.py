@@ -105,9 +105,7 @@ def evaluate(scorer: RiskScorer, rows: Sequence[LabelledMessage]) -> EvalReport:
     assessments = [scorer.assess_text_only(row.text) for row in rows]
     ours = [assessment.decision == "escalate" for assessment in assessments]
     naive = [bool(NAIVE_WORDS.search(row.text)) for row in rows]
-    sentiment = [
-        vader.polarity_scores(row.text)["compound"] < SENTIMENT_CUTOFF for row in rows
-    ]
+    sentiment = [vader.polarity_scores(row.text)["compound"] < SENTIMENT_CUTOFF for row in rows]
     detectors = tuple(
         _detector(name, rows, fired)
         for name, fired in ((OURS, ours), (NAIVE, naive), (SENTIMENT, sentiment))
@@ -140,7 +138,9 @@ def _detector(name: str, rows: Sequence[LabelledMessage], fired: list[bool]) -> 
         reason: _count(pair for pair, row in zip(pairs, rows, strict=True) if row.reason == reason)
         for reason in reasons
     }
-    return DetectorReport(name=name, overall=_count(pairs), clear=_count(clear), per_reason=per_reason)
+    return DetectorReport(
+        name=name, overall=_count(pairs), clear=_count(clear), per_reason=per_reason
+    )
 
 
 def _count(pairs: Iterable[tuple[bool, bool]]) -> Counts:
@@ -202,5 +202,3 @@ def _clear(detector: DetectorReport) -> Counts:
 def _pct(value: float | None) -> str:
     """Format a share as a percentage, or a dash when undefined."""
     return "-" if value is None else f"{100 * value:.1f}%"
-
-

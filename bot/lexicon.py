@@ -20,8 +20,7 @@ MONEY = "moneyamount"
 _CLAUSE_WORDS = frozenset({"but", "however", "although", "though"})
 _VOWELS = frozenset("aeiouy")
 _FUZZY_MIN = 5  # shorter words are too easily one edit away from another real word
-_FUZZY_TARGET_MIN = 4
-_SPLIT_MIN = 5  # shortest lexicon word recognised inside a run-together token
+_SUFFIX_MIN = 6  # shortest lexicon word recognised at the end of a run-together token
 _SPLIT_PART = 3  # shortest half when a run-together token splits into two known words
 _TOKEN_CACHE = 50_000
 _VETO_BEFORE = 5  # "in which cases can I ask for a refund": the framing comes first
@@ -138,8 +137,11 @@ class _CompiledRule:
 class LexiconMatcher:
     """Find which intent rules a message triggers; built once from the policy."""
 
-    def __init__(self, policy: LexiconPolicy) -> None:
-        """Stem every configured term and prepare the typo-tolerant word lookup."""
+    def __init__(self, policy: LexiconPolicy, dictionary: Iterable[str] = ()) -> None:
+        """Stem every configured term and prepare the typo-tolerant word lookup.
+
+        `dictionary` adds real words that must never be read as typos (VADER's lexicon).
+        """
         self._rules = tuple(
             _CompiledRule(
                 rule=rule,
@@ -155,7 +157,7 @@ class LexiconMatcher:
                 for term in group:
                     vocabulary.update(term)
         self._vocabulary = frozenset(vocabulary)
-        self._fuzzy_targets = tuple(sorted(w for w in vocabulary if len(w) >= _FUZZY_TARGET_MIN))
+        self._fuzzy_targets = tuple(sorted(w for w in vocabulary if len(w) >= _FUZZY_MIN))
         self._surface_targets = tuple(
             sorted(
                 {
@@ -167,7 +169,8 @@ class LexiconMatcher:
                 }
             )
         )
-        self._known = frozenset(stem(word) for word in policy.known_words) | self._vocabulary
+        known = {plain(word) for word in (*policy.known_words, *dictionary)}
+        self._known = frozenset(known | {stem(word) for word in known} | vocabulary)
         self._negators = frozenset(stem(word) for word in policy.negators)
         self._passthrough = frozenset(stem(word) for word in policy.negation_passthrough)
         self._lookup: Callable[[str, str], frozenset[str]] = lru_cache(maxsize=_TOKEN_CACHE)(
@@ -193,8 +196,8 @@ class LexiconMatcher:
     def _first_valid_span(self, compiled: _CompiledRule, sentence: list[Token]) -> Span | None:
         """Return the first span of the sentence where the rule fires and is not vetoed."""
         matches = [self._lookup(token.stem, token.word) for token in sentence]
-        for span, anchor in self._candidates(compiled, matches):
-            if compiled.rule.negatable and self._negated(sentence, span, anchor):
+        for span, parts in self._candidates(compiled, matches):
+            if compiled.rule.negatable and self._negated(sentence, parts):
                 continue
             if self._vetoed(compiled, matches, span):
                 continue
@@ -203,11 +206,11 @@ class LexiconMatcher:
 
     def _candidates(
         self, compiled: _CompiledRule, matches: list[frozenset[str]]
-    ) -> Iterable[tuple[Span, Span]]:
-        """Yield (span, anchor) pairs for phrase matches and for slot co-occurrences."""
+    ) -> Iterable[tuple[Span, list[Span]]]:
+        """Yield each match as its whole span and the spans of its parts."""
         for term in compiled.phrases:
             for found in _find(term, matches):
-                yield found, found
+                yield found, [found]
         if not compiled.slots:
             return
         spans_per_slot = [
@@ -222,14 +225,11 @@ class LexiconMatcher:
                     break
                 chosen.append(min(near, key=lambda s: _gap(anchor, s, chosen)))
             else:
-                yield (min(s[0] for s in chosen), max(s[1] for s in chosen)), anchor
+                yield (min(s[0] for s in chosen), max(s[1] for s in chosen)), chosen
 
-    def _negated(self, sentence: list[Token], span: Span, anchor: Span) -> bool:
-        """Say whether a negator governs the match ("I don't want to cancel")."""
-        starts = {anchor[0]}
-        if sentence[span[0]].clause == sentence[anchor[0]].clause:
-            starts.add(span[0])
-        for start in starts:
+    def _negated(self, sentence: list[Token], parts: list[Span]) -> bool:
+        """Say whether a negator governs any part of the match ("I don't want a refund")."""
+        for start, _ in parts:
             clause = sentence[start].clause
             for index in range(start - 1, max(start - 6, -1), -1):
                 token = sentence[index]
@@ -251,50 +251,53 @@ class LexiconMatcher:
 
     def _lookup_uncached(self, word: str, surface: str) -> frozenset[str]:
         """Return the lexicon stems a text word stands for, forgiving one typo or a lost space."""
-        if word in self._known or len(word) < _FUZZY_MIN or word.isdigit():
+        if self._is_known(word, surface) or len(surface) < _FUZZY_MIN or word.isdigit():
             return frozenset({word})
         found = {target for target in self._fuzzy_targets if _typo_of(word, target)}
         # Typos in an inflected form ("waitnig") defeat the stemmer: compare as written too.
         found.update(
             target for written, target in self._surface_targets if _typo_of(surface, written)
         )
-        for cut in range(_SPLIT_MIN, len(word) - 1):
-            if word[:cut] in self._vocabulary:
-                found.add(word[:cut])
-        for cut in range(2, len(word) - _SPLIT_MIN + 1):
+        # A lost space before a long lexicon word ("freemiumaccount").
+        for cut in range(2, len(word) - _SUFFIX_MIN + 1):
             if word[cut:] in self._vocabulary:
                 found.add(word[cut:])
         return frozenset({word, *found})
 
+    def _is_known(self, word: str, surface: str) -> bool:
+        """Say whether a word is real as written, so it must not be read as a typo."""
+        return word in self._known or surface in self._known
+
     def _split_glued(self, sentence: list[Token]) -> list[Token]:
-        """Split a run-together token whose halves are both known ("earlyexit")."""
+        """Split a run-together token whose halves are both known words ("earlyexit")."""
         out: list[Token] = []
         for token in sentence:
-            word = token.stem
+            surface = token.word
             halves = None
-            if word not in self._known and len(word) >= 2 * _SPLIT_PART:
-                for cut in range(_SPLIT_PART, len(word) - _SPLIT_PART + 1):
-                    head, tail = word[:cut], stem(word[cut:])
-                    if head in self._known and tail in self._known:
-                        halves = head, tail, cut
+            if not self._is_known(token.stem, surface) and len(surface) >= 2 * _SPLIT_PART:
+                for cut in range(_SPLIT_PART, len(surface) - _SPLIT_PART + 1):
+                    head, tail = surface[:cut], surface[cut:]
+                    if self._is_known(stem(head), head) and self._is_known(stem(tail), tail):
+                        halves = head, tail
                         break
-            if halves is None:
+            if halves is None or token.end - token.start != len(surface):
                 out.append(token)
                 continue
-            head, tail, cut = halves
-            middle = token.start + cut
-            out.append(Token(word[:cut], head, token.start, middle, token.clause))
-            out.append(Token(word[cut:], tail, middle, token.end, token.clause))
+            head, tail = halves
+            middle = token.start + len(head)
+            out.append(Token(head, stem(head), token.start, middle, token.clause))
+            out.append(Token(tail, stem(tail), middle, token.end, token.clause))
         return out
 
 
 def _typo_of(word: str, target: str) -> bool:
     """Say whether `word` reads as a misspelling of the lexicon stem `target`."""
     shortest = min(len(word), len(target))
-    if shortest < 6 and word[0] != target[0]:
-        return False  # "using" is not a typo of "suing"
-    if shortest >= 6 and word[0] not in target[:3] and target[0] not in word[:3]:
+    if shortest < _FUZZY_MIN:
         return False
+    swapped = word[:2] == target[1::-1]
+    if word[0] != target[0] and not swapped:
+        return False  # typos rarely hit the first letter, real neighbours often do
     return edit_distance_within(word, target, 2 if shortest >= 9 else 1)
 
 

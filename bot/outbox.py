@@ -41,7 +41,7 @@ class Outbox:
         if decision != "auto" or mode != "auto":
             raise CustomerGateError(f"automatic answer refused: decision={decision} mode={mode}")
         current = await self._store.conversation(_id(conversation))
-        if current is None or current.state != "open":
+        if current is None or current.state in ("escalated", "taken_over"):
             raise CustomerGateError("automatic answer refused: a human owns this thread")
         fallback, blocks = build_answer(text, conversation_id=_id(conversation))
         return await self._post(conversation, fallback, blocks, kind="answer")

@@ -20,6 +20,15 @@ from storage.tables import Conversation, Message, utcnow
 log = logging.getLogger(__name__)
 
 AI_UNAVAILABLE = "ai_unavailable"
+HUMAN_STATES = ("escalated", "taken_over")
+# Scoring and search read the head of very long messages: what a person would read first, and a
+# bound on the time one message can cost (the whole text is still stored and shown to agents).
+MAX_ANALYSED_CHARS = 4000
+
+
+def head(text: str) -> str:
+    """The part of a message the scorer and the search look at."""
+    return text[:MAX_ANALYSED_CHARS]
 
 
 class Responder:
@@ -49,10 +58,18 @@ class Responder:
         self._desk = desk
 
     async def handle(self, message_id: int) -> None:
-        """Process one pending message exactly once; a finished one is left alone."""
-        message = await self._store.message(message_id)
-        if message is None or message.status != "pending":
+        """Process one pending message exactly once; on failure it goes back to pending."""
+        if not await self._store.claim_message(message_id=message_id):
             return
+        try:
+            await self._handle_claimed(message_id)
+        except BaseException:
+            await self._store.release_message(message_id=message_id)
+            raise
+
+    async def _handle_claimed(self, message_id: int) -> None:
+        message = await self._store.message(message_id)
+        assert message is not None
         conversation = await self._store.conversation(message.conversation_id)
         assert conversation is not None
         mode = self._policy.channels.mode_for(conversation.channel_id)
@@ -62,9 +79,9 @@ class Responder:
         scope = ToolScope(channel_id=conversation.channel_id, team_id=conversation.customer_team_id)
         account = await self._toolbox.account_for(scope)
         history = await self._history(conversation, before=message)
-        if conversation.state != "open":
+        if conversation.state in HUMAN_STATES:
             # A human owns the thread: the bot stays silent and keeps the agents informed.
-            assessment = self._scorer.assess(message.text, self._signals(history, account))
+            assessment = self._scorer.assess(head(message.text), self._signals(history, account))
             await self._desk.follow_up(conversation, message, assessment)
             await self._store.finish_message(
                 message_id=message_id, status="held", risk_score=assessment.score
@@ -92,6 +109,31 @@ class Responder:
             message_id=message_id, status=status, risk_score=assessment.score
         )
 
+    async def talk_to_person(self, *, conversation_id: int, user_id: str) -> None:
+        """Escalate a thread at once because the customer pressed "Talk to a person"."""
+        conversation = await self._store.conversation(conversation_id)
+        if conversation is None or conversation.state in HUMAN_STATES:
+            return
+        rows = await self._store.thread(conversation_id=conversation_id)
+        history = tuple(Turn(role=row.author_kind, text=row.text) for row in rows)
+        last_customer = next((r for r in reversed(rows) if r.author_kind == "customer"), None)
+        scope = ToolScope(channel_id=conversation.channel_id, team_id=conversation.customer_team_id)
+        account = await self._toolbox.account_for(scope)
+        question = last_customer.text if last_customer else "The customer asked for a person."
+        draft, _ = await self._draft_for(question, conversation, history, account)
+        pressed = RiskReason(
+            category="human_request", evidence=f"<@{user_id}> pressed Talk to a person", weight=1.0
+        )
+        assessment = RiskAssessment(score=1.0, decision="escalate", reasons=(pressed,))
+        await self._desk.escalate(
+            conversation=conversation,
+            message=None,
+            draft=draft,
+            assessment=assessment,
+            account=account,
+            history=history,
+        )
+
     async def _draft(
         self,
         message: Message,
@@ -99,14 +141,23 @@ class Responder:
         history: tuple[Turn, ...],
         account: Account | None,
     ) -> tuple[Draft, str | None]:
+        return await self._draft_for(message.text, conversation, history, account)
+
+    async def _draft_for(
+        self,
+        question: str,
+        conversation: Conversation,
+        history: tuple[Turn, ...],
+        account: Account | None,
+    ) -> tuple[Draft, str | None]:
         request = DraftRequest(
-            question=message.text,
+            question=question,
             channel_id=conversation.channel_id,
             team_id=conversation.customer_team_id,
             history=history,
-            search=self._knowledge.search(message.text),
+            search=self._knowledge.search(head(question)),
             account=account.model_dump(mode="json") if account else None,
-            similar_cases=await self._desk.similar_cases(message.text),
+            similar_cases=await self._desk.similar_cases(question),
         )
         try:
             return await self._engine.draft(request), None
@@ -143,7 +194,7 @@ class Responder:
                 "model_assessment": model,
             }
         )
-        assessment = self._scorer.assess(message.text, signals)
+        assessment = self._scorer.assess(head(message.text), signals)
         if failure is None:
             return assessment
         unavailable = RiskReason(
@@ -170,10 +221,18 @@ class Responder:
         )
 
     async def _history(self, conversation: Conversation, *, before: Message) -> tuple[Turn, ...]:
+        """The thread before this message, read afresh after a human resolved or handed it back.
+
+        Turns from before the last human closure are left out, so a settled complaint does not
+        keep re-escalating the conversation.
+        """
         assert conversation.id is not None
         rows = await self._store.thread(conversation_id=conversation.id)
+        closed_at = await self._desk.escalations.last_closed_at(conversation_id=conversation.id)
         return tuple(
             Turn(role=row.author_kind, text=row.text)
             for row in rows
-            if row.id != before.id and row.created_at <= before.created_at
+            if row.id != before.id
+            and row.created_at <= before.created_at
+            and (closed_at is None or row.created_at > closed_at)
         )

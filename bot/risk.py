@@ -88,8 +88,8 @@ class RiskScorer:
     def __init__(self, policy: RiskPolicy) -> None:
         """Compile the policy's word lists and load the sentiment analyzer."""
         self._policy = policy
-        self._matcher = LexiconMatcher(policy.lexicon)
         self._tone = ToneReader(policy.tone)
+        self._matcher = LexiconMatcher(policy.lexicon, dictionary=self._tone.dictionary)
 
     @property
     def policy(self) -> RiskPolicy:

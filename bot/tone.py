@@ -33,6 +33,11 @@ class ToneReader:
         self._policy = policy
         self._vader = SentimentIntensityAnalyzer()
 
+    @property
+    def dictionary(self) -> frozenset[str]:
+        """Return the words VADER knows, all of them real English words."""
+        return frozenset(self._vader.lexicon)
+
     def compound(self, text: str) -> float:
         """Return VADER's compound sentiment in [-1, 1]."""
         return float(self._vader.polarity_scores(text)["compound"])

@@ -43,6 +43,7 @@ class AnthropicEmulator(LocalServer):
         return self.root_url
 
     def build_app(self) -> web.Application:
+        """Route the Messages and token-counting endpoints."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_post("/v1/messages", self._handle_messages)
         app.router.add_post("/v1/messages/count_tokens", self._handle_count_tokens)
@@ -104,6 +105,7 @@ class AnthropicEmulator(LocalServer):
     # -- HTTP ----------------------------------------------------------------------------------
 
     def _auth_problem(self, request: web.Request) -> str | None:
+        """Return why the request is unauthenticated, or None."""
         key = request.headers.get("x-api-key")
         bearer = request.headers.get("Authorization", "")
         if bearer.startswith("Bearer "):
@@ -115,6 +117,7 @@ class AnthropicEmulator(LocalServer):
         return None
 
     async def _handle_messages(self, request: web.Request) -> web.StreamResponse:
+        """Record, validate and answer one POST /v1/messages."""
         problem = self._auth_problem(request)
         try:
             body = json.loads(await request.text())
@@ -159,6 +162,7 @@ class AnthropicEmulator(LocalServer):
         return web.json_response(message, headers=headers)
 
     async def _handle_count_tokens(self, request: web.Request) -> web.Response:
+        """Answer POST /v1/messages/count_tokens with an estimate."""
         problem = self._auth_problem(request)
         if problem:
             return _error_response(401, "authentication_error", problem)
@@ -195,6 +199,7 @@ class AnthropicEmulator(LocalServer):
         )
 
     def _message(self, body: dict[str, Any], reply: Reply) -> dict[str, Any]:
+        """Build the Message JSON for a successful reply."""
         content = [dict(block) for block in reply.content]
         usage = self._cache.usage(body, output_tokens(content))
         usage.update(reply.usage)

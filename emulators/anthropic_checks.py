@@ -21,6 +21,7 @@ JSON_TYPES: dict[str, type | tuple[type, ...]] = {
 
 
 def _blocks(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the content blocks of a message (none for string content)."""
     content = message.get("content")
     return [b for b in content if isinstance(b, dict)] if isinstance(content, list) else []
 
@@ -96,6 +97,7 @@ def request_problem(body: dict[str, Any]) -> str | None:
 
 
 def _resolve(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
+    """Follow a local $ref to its schema."""
     ref = schema.get("$ref")
     if isinstance(ref, str) and ref.startswith("#/"):
         target: Any = root

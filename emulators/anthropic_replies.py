@@ -55,6 +55,7 @@ Scripted = Reply | Responder
 
 
 def _thinking(thinking: str | None) -> list[dict[str, Any]]:
+    """Return a thinking block list for the optional thinking text."""
     if thinking is None:
         return []
     return [{"type": "thinking", "thinking": thinking, "signature": new_id("sig_", 40)}]

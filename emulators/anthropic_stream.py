@@ -12,6 +12,7 @@ CHUNK = 24
 
 
 def _chunks(text: str) -> Iterator[str]:
+    """Split text into stream-sized deltas."""
     for start in range(0, len(text), CHUNK):
         yield text[start : start + CHUNK]
 

@@ -50,6 +50,7 @@ def _segments(request: dict[str, Any]) -> list[tuple[Any, dict[str, Any] | None]
 
 
 def _key(values: list[Any]) -> str:
+    """Hash a prompt prefix for the cache table."""
     return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
 
 

@@ -18,6 +18,7 @@ def _err(message: str, pointer: str) -> str:
 
 
 def _too_long(limit: int, pointer: str) -> str:
+    """Format Slack's too-long error for a field."""
     return _err(f"must be less than {limit + 1} characters", pointer)
 
 
@@ -29,6 +30,7 @@ def _text_of(obj: Any) -> str | None:
 
 
 def _check_len(value: Any, limit: int, pointer: str, errors: list[str]) -> None:
+    """Append a too-long error when a string exceeds its limit."""
     if isinstance(value, str) and len(value) > limit:
         errors.append(_too_long(limit, pointer))
 
@@ -52,6 +54,7 @@ def _element_errors(element: Any, pointer: str) -> list[str]:
 
 
 def _section_errors(block: dict[str, Any], pointer: str) -> list[str]:
+    """Validate a section block's text, fields and accessory."""
     errors: list[str] = []
     fields = block.get("fields")
     if _text_of(block.get("text")) is None and not fields:

@@ -70,6 +70,7 @@ class CallLog:
             raise ValueError("count starts at 1")
 
         def enough() -> bool:
+            """Tell whether the awaited call has happened."""
             return len(self.calls_to(method, **match)) >= count
 
         async with self._changed:
@@ -80,6 +81,7 @@ class CallLog:
         return self.calls_to(method, **match)[count - 1]
 
     def _describe_miss(self, method: str, count: int, match: dict[str, Any], timeout: float) -> str:
+        """Explain a wait_for timeout, listing every call seen."""
         found = len(self.calls_to(method, **match))
         seen = "\n".join(
             f"  {c.method} status={c.status} ok={c.ok} params={_short(c.params)}"
@@ -92,6 +94,7 @@ class CallLog:
 
 
 def _short(params: dict[str, Any], limit: int = 160) -> str:
+    """Abbreviate params for error messages."""
     text = repr(params)
     return text if len(text) <= limit else text[:limit] + "…"
 

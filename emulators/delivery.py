@@ -80,7 +80,13 @@ class SlackDelivery:
 
     @property
     def ws(self) -> Workspace:
+        """Return the workspace whose users are acting."""
         return self.emulator.workspace
+
+    @property
+    def has_session(self) -> bool:
+        """Return whether an HTTP session is open (it is created on first send)."""
+        return self._session is not None
 
     async def close(self) -> None:
         """Close the HTTP session."""
@@ -134,14 +140,17 @@ class SlackDelivery:
         return delivery
 
     async def _post_json(self, payload: dict[str, Any], retry_num: int | None) -> Delivery:
+        """POST an Events API body as JSON, with retry headers when retry_num is set."""
         extra = _retry_headers(retry_num, "http_timeout")
         body = json.dumps(payload).encode()
         return await self.send_raw(body, content_type="application/json", extra_headers=extra)
 
     async def post_form(self, fields: dict[str, str]) -> Delivery:
+        """POST flat form fields (slash commands)."""
         return await self.send_raw(urllib.parse.urlencode(fields).encode(), content_type=FORM)
 
     async def post_interactive(self, payload: dict[str, Any]) -> Delivery:
+        """POST an interactive payload as the single form field payload=<json>."""
         return await self.post_form({"payload": json.dumps(payload)})
 
     async def redeliver(
@@ -223,6 +232,7 @@ class SlackDelivery:
     def _changed_event(
         self, channel: str, subtype: str, ts: str, extra: dict[str, Any]
     ) -> dict[str, Any]:
+        """Build a hidden message_changed/message_deleted event."""
         found = self.ws.channels[channel]
         return {
             "type": "message",
@@ -237,6 +247,7 @@ class SlackDelivery:
 
 
 def _retry_headers(retry_num: int | None, reason: str) -> dict[str, str]:
+    """Return Slack's retry headers for a retry number (none for the first try)."""
     if retry_num is None:
         return {}
     return {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": reason}

@@ -13,6 +13,9 @@ from .slack_api import ApiFailure, bot_message, with_block_ids
 from .slack_api_views import check_view, close_view, open_record, replace_view
 from .slack_state import Workspace
 
+# Slack gives up on an interactive request that is not acknowledged within 3 seconds.
+ACK_DEADLINE_SECONDS = 3.0
+
 
 class Interactions:
     """Turn user gestures into signed interactive payloads and apply the app's answers."""
@@ -23,6 +26,7 @@ class Interactions:
         self.token = delivery.token
 
     def _response_url(self, **context: Any) -> str:
+        """Mint a response_url on the emulator bound to this interaction."""
         response_id = secrets.token_urlsafe(12)
         self.ws.response_urls[response_id] = context
         return f"{self.delivery.emulator.root_url}/response_url/{response_id}"
@@ -107,13 +111,17 @@ class Interactions:
         record = self.ws.views[view_id]
         answer = delivery.json or {}
         action = answer.get("response_action")
-        if not delivery.ok:
+        if not delivery.ok or delivery.elapsed > ACK_DEADLINE_SECONDS:
             # Slack keeps the modal and shows "We had some trouble connecting".
-            record.history.append(f"submit_failed:{delivery.status}")
+            why = "timeout" if delivery.ok else str(delivery.status)
+            record.history.append(f"submit_failed:{why}")
             self.ws.publish("view_error", view_id=view_id, user=record.user, status=delivery.status)
         elif action == "errors":
-            record.history.append("errors")
-            errors = answer.get("errors", {})
+            errors = answer.get("errors") or {}
+            inputs = {b.get("block_id") for b in record.view["blocks"] if b.get("type") == "input"}
+            unknown = sorted(set(errors) - inputs)
+            # Errors must name input blocks of the view, or Slack cannot show them.
+            record.history.append(f"invalid_errors:{','.join(unknown)}" if unknown else "errors")
             self.ws.publish("view_errors", view_id=view_id, user=record.user, errors=errors)
         elif action in ("update", "push"):
             try:
@@ -200,6 +208,7 @@ def apply_response(ws: Workspace, context: dict[str, Any], body: dict[str, Any])
 
 
 def _source_message(ws: Workspace, context: dict[str, Any]) -> dict[str, Any] | None:
+    """Return the message a response_url refers to, if it still exists."""
     if not context["is_ephemeral"]:
         return ws.find_message(context["channel"], context["message_ts"])
     return next(

@@ -60,6 +60,7 @@ class SlackEmulator(AppDriver, LocalServer):
 
     @clock.setter
     def clock(self, value: Callable[[], float]) -> None:
+        """Replace the clock (tests pass a fake one)."""
         self.workspace.clock = value
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
@@ -68,9 +69,11 @@ class SlackEmulator(AppDriver, LocalServer):
         self.workspace.root_url = self.root_url
 
     async def on_stop(self) -> None:
+        """Close the delivery session before the server stops."""
         await self.disconnect_app()
 
     def build_app(self) -> web.Application:
+        """Build the aiohttp app serving the Web API routes."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
         self._web.install(app)
         return app

@@ -32,6 +32,7 @@ def api(name: str) -> Callable[[Handler], Handler]:
     """Register a handler for a Web API method name."""
 
     def register(handler: Handler) -> Handler:
+        """Store the handler under the method name."""
         METHODS[name] = handler
         return handler
 
@@ -169,6 +170,9 @@ def auth_test(ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
 def post_message(ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
     """Post a bot message, optionally into a thread."""
     channel = channel_of(ws, params)
+    if ws.bot_user_id not in channel.members:
+        # A private channel the bot is not in does not exist for it; a public one needs a join.
+        raise ApiFailure("channel_not_found" if channel.is_private else "not_in_channel")
     warnings = check_content(ws, "chat.postMessage", channel.id, params)
     thread_ts = thread_of(ws, channel.id, params.get("thread_ts"))
     message = bot_message(ws, params)

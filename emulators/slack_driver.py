@@ -17,7 +17,7 @@ class AppDriver:
 
     def connect_app(self, request_url: str, signing_secret: str) -> SlackDelivery:
         """Point event and interactivity delivery at the app's request URL."""
-        if self._delivery is not None:
+        if self._delivery is not None and self._delivery.has_session:
             # The old session belongs to the running loop; close it there.
             asyncio.get_running_loop().create_task(self._delivery.close())
         self._delivery = SlackDelivery(self, request_url, signing_secret)  # type: ignore[arg-type]

@@ -25,12 +25,10 @@ class Workspace:
         app_id: str,
         clock: Callable[[], float],
     ) -> None:
-        self.team_id, self.bot_user_id, self.bot_id, self.app_id = (
-            team_id,
-            bot_user_id,
-            bot_id,
-            app_id,
-        )
+        self.team_id = team_id
+        self.bot_user_id = bot_user_id
+        self.bot_id = bot_id
+        self.app_id = app_id
         self.clock = clock
         self.root_url = ""
         self.teams: dict[str, Team] = {}

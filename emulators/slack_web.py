@@ -12,6 +12,7 @@ from aiohttp import web
 
 # Imported for their side effect: registering their methods in METHODS.
 from . import slack_api_conversations, slack_api_views  # noqa: F401
+from .blockkit import message_blocks_errors
 from .calls import ApiCall, CallLog, FaultPlan
 from .interactions import apply_response
 from .slack_api import METHODS, ApiFailure
@@ -93,6 +94,7 @@ class SlackWebApi:
         return web.json_response(body, status=status, headers=headers)
 
     def _run(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Call a method handler and turn failures into ok:false answers."""
         try:
             return METHODS[method](self.ws, params)
         except ApiFailure as failure:
@@ -106,6 +108,16 @@ class SlackWebApi:
         stored = self.ws.files.get(request.match_info["file_id"])
         if stored is None:
             return web.Response(status=404, text="file_not_found", content_type="text/plain")
+        failure = self.faults.take_failure("files.upload")
+        if failure is not None:
+            params = {"file_id": stored.id, "injected": True}
+            answer = {"ok": False, "error": failure.error}
+            await self.log.record(
+                ApiCall("files.upload", params, answer, failure.status, self.ws.clock())
+            )
+            return web.Response(
+                status=failure.status, text=failure.error, content_type="text/plain"
+            )
         stored.data = await request.read()
         params = {"file_id": stored.id, "length": len(stored.data)}
         await self.log.record(ApiCall("files.upload", params, {"ok": True}, 200, self.ws.clock()))
@@ -125,8 +137,11 @@ class SlackWebApi:
         raw = await request.text()
         body = json.loads(raw) if raw.strip() else {}
         params = {**body, "response_url_id": response_id}
+        problems = message_blocks_errors(body["blocks"]) if "blocks" in body else []
         if context is None:
             answer, status = {"ok": False, "error": "expired_url"}, 404
+        elif problems:
+            answer, status = {"ok": False, "error": "invalid_blocks", "errors": problems}, 400
         else:
             apply_response(self.ws, context, body)
             answer, status = {"ok": True}, 200

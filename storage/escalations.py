@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.db import session_factory
@@ -83,6 +83,14 @@ class EscalationStore:
             )
             return (await session.execute(statement)).scalar_one_or_none()
 
+    async def last_closed_at(self, *, conversation_id: int) -> datetime | None:
+        """When a human last closed an escalation of this conversation."""
+        async with self.sessions() as session:
+            statement = select(func.max(Escalation.closed_at)).where(
+                Escalation.conversation_id == conversation_id
+            )
+            return (await session.execute(statement)).scalar_one_or_none()
+
     async def set_card(
         self, *, escalation_id: int, channel: str, ts: str, permalink: str | None
     ) -> None:
@@ -118,6 +126,7 @@ class EscalationStore:
         final_text: str | None = None,
         action: str | None = None,
         closes: bool = False,
+        edit_distance: int | None = None,
     ) -> Escalation | None:
         """Move an escalation (and its conversation) on, only from an expected status.
 
@@ -132,6 +141,8 @@ class EscalationStore:
             values["action"] = action
         if closes:
             values["closed_at"] = now
+        if edit_distance is not None:
+            values["edit_distance"] = edit_distance
         async with self.sessions.begin() as session:
             result = await session.execute(
                 update(Escalation)

@@ -141,17 +141,30 @@ class Store:
             session.add(message)
         return message
 
+    async def claim_message(self, *, message_id: int) -> bool:
+        """Take a pending inbound message for processing; true for exactly one caller."""
+        return await self._move_message(message_id, ("pending",), {"status": "processing"})
+
     async def finish_message(
         self, *, message_id: int, status: str, risk_score: float | None = None
     ) -> bool:
-        """Move a pending inbound message to its final status, once."""
+        """Move a message being processed to its final status, once."""
         values: dict[str, Any] = {"status": status}
         if risk_score is not None:
             values["risk_score"] = risk_score
+        return await self._move_message(message_id, ("processing", "pending"), values)
+
+    async def release_message(self, *, message_id: int) -> None:
+        """Put a message whose processing failed back to pending, for a later retry."""
+        await self._move_message(message_id, ("processing",), {"status": "pending"})
+
+    async def _move_message(
+        self, message_id: int, expected: tuple[str, ...], values: dict[str, Any]
+    ) -> bool:
         async with self.sessions.begin() as session:
             result = await session.execute(
                 update(Message)
-                .where(Message.id == message_id, Message.status == "pending")
+                .where(Message.id == message_id, Message.status.in_(expected))  # type: ignore[attr-defined]
                 .values(**values)
             )
             return bool(result.rowcount)  # type: ignore[attr-defined]
@@ -181,15 +194,19 @@ class Store:
             )
             return list((await session.execute(statement)).scalars())
 
-    async def pending_inbound(self, *, since: datetime) -> list[Message]:
-        """Customer messages taken in but never answered (a crash after the ack), oldest first."""
+    async def pending_inbound(self, *, since: datetime, stuck_before: datetime) -> list[Message]:
+        """Customer messages taken in but never answered (a crash after the ack), oldest first.
+
+        A message still "processing" since before `stuck_before` lost its worker to a crash.
+        """
         async with self.sessions() as session:
             statement = (
                 select(Message)
                 .where(
                     Message.direction == "inbound",
-                    Message.status == "pending",
                     Message.created_at >= since,
+                    (Message.status == "pending")
+                    | ((Message.status == "processing") & (Message.created_at < stuck_before)),
                 )
                 .order_by(Message.id)
             )

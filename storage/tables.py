@@ -44,7 +44,7 @@ class Conversation(SQLModel, table=True):
     channel_id: str = Field(index=True)
     thread_ts: str
     customer_user_id: str = Field(index=True)
-    customer_team_id: str | None = None
+    customer_team_id: str | None = Field(default=None, index=True)
     state: str = Field(default="open")  # open | escalated | taken_over | resolved
     owner_user_id: str | None = None
     created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False, index=True))
@@ -58,6 +58,15 @@ class Message(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("channel_id", "ts"),
         Index("ix_messages_status_direction", "status", "direction"),
+        # The digest's range scans over customer messages read only this index (covering).
+        Index(
+            "ix_messages_digest",
+            "author_kind",
+            "direction",
+            "created_at",
+            "status",
+            "conversation_id",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -88,6 +97,11 @@ class Escalation(SQLModel, table=True):
     """A conversation handed to humans: why, the draft, the card, and what a human did."""
 
     __tablename__ = "escalations"
+    __table_args__ = (
+        # The digest: oldest pending first, and all-time decisions per reason from the index.
+        Index("ix_escalations_status_created", "status", "created_at"),
+        Index("ix_escalations_reason_action", "top_reason", "action"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     conversation_id: int = Field(foreign_key="conversations.id", index=True)
@@ -113,6 +127,8 @@ class Escalation(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime()))
     closed_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime()))
     reminded_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime()))
+    customer_updated_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime()))
+    edit_distance: int | None = None  # characters changed between the draft and what was sent
 
 
 class AuditEntry(SQLModel, table=True):

@@ -51,8 +51,11 @@ async def handle_message(context: AsyncBoltContext, logger: Logger) -> None:
     if taken_in.needs_answer:
         deps.worker.submit(deps.responder.handle(taken_in.message_id), name="answer")
     elif taken_in.conversation_id is not None:
+        staff_user = str(context.user_id or "")
         deps.worker.submit(
-            deps.responder.staff_replied(taken_in.conversation_id, taken_in.message_id),
+            deps.actions.staff_replied(
+                conversation_id=taken_in.conversation_id, user_id=staff_user
+            ),
             name="staff-reply",
         )
     logger.debug("message %s taken in", taken_in.message_id)

@@ -9,6 +9,7 @@ import aiohttp
 import anthropic
 import pytest
 from anthropic import AsyncAnthropic
+from pydantic import BaseModel
 
 from emulators import AnthropicEmulator, error, json_reply, text_reply, tool_use
 
@@ -245,3 +246,18 @@ async def test_prompt_caching_reports_reads_after_a_write(
     assert usages[1].cache_creation_input_tokens == 0
     totals = claude.total_usage()
     assert totals["cache_read_input_tokens"] == usages[1].cache_read_input_tokens
+
+
+async def test_messages_parse_fills_parsed_output(
+    claude: AnthropicEmulator, anthropic_client: AsyncAnthropic
+) -> None:
+    class Triage(BaseModel):
+        intent: str
+        confidence: float
+
+    claude.script(json_reply({"intent": "billing", "confidence": 0.4}))
+    message = await anthropic_client.messages.parse(
+        model=MODEL, max_tokens=100, messages=user("Why was I charged?"), output_format=Triage
+    )
+    assert message.parsed_output == Triage(intent="billing", confidence=0.4)
+    assert "schema" in claude.requests[0]["output_config"]["format"]

@@ -13,45 +13,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from emulators import ButtonNotFound, EmulatorUsageError, SlackEmulator
 
+from .blocks import CARD_BLOCKS, EDIT_MODAL
 from .conftest import AGENT, AGENTS, CUSTOMER, CUSTOMER_USER, SHARED, VENDOR, Receiver
-
-CARD_BLOCKS = [
-    {"type": "section", "block_id": "summary", "text": {"type": "mrkdwn", "text": "Draft"}},
-    {
-        "type": "actions",
-        "block_id": "decide",
-        "elements": [
-            {
-                "type": "button",
-                "action_id": "approve",
-                "text": {"type": "plain_text", "text": "Approve"},
-                "value": "case-42",
-                "style": "primary",
-            },
-            {
-                "type": "button",
-                "action_id": "edit",
-                "text": {"type": "plain_text", "text": "Edit"},
-                "value": "case-42",
-            },
-        ],
-    },
-]
-EDIT_MODAL = {
-    "type": "modal",
-    "callback_id": "edit_draft",
-    "private_metadata": "case-42",
-    "title": {"type": "plain_text", "text": "Edit draft"},
-    "submit": {"type": "plain_text", "text": "Send"},
-    "blocks": [
-        {
-            "type": "input",
-            "block_id": "draft",
-            "label": {"type": "plain_text", "text": "Reply"},
-            "element": {"type": "plain_text_input", "action_id": "text", "max_length": 500},
-        }
-    ],
-}
 
 
 async def post(url: str, body: dict[str, Any]) -> None:
@@ -272,3 +235,56 @@ async def test_slash_command_and_ephemeral_response(
     assert fields["team_id"] == VENDOR and fields["trigger_id"]
     await post(fields["response_url"], {"text": "All systems go"})
     assert slack.ephemerals(AGENTS, AGENT)[0]["text"] == "All systems go"
+
+
+async def test_user_delete_and_view_feed(
+    slack: SlackEmulator, receiver: Receiver, web_client: AsyncWebClient
+) -> None:
+    said = await slack.user_says(SHARED, CUSTOMER_USER, "oops")
+    feed = slack.subscribe()
+    await slack.user_deletes(SHARED, CUSTOMER_USER, said.ts)
+    view_id = await open_edit_modal(slack, web_client)
+    await slack.close_view(AGENT, view_id)
+
+    event = receiver.received[1]["body"]["event"]
+    assert event["subtype"] == "message_deleted" and event["deleted_ts"] == said.ts
+    assert slack.messages(SHARED) == []
+    kinds = [feed.get_nowait()["kind"] for _ in range(feed.qsize())]
+    assert kinds == ["message_deleted", "view_opened", "view_closed"]
+
+
+async def test_errors_for_unknown_blocks_and_late_acks_are_recorded(
+    slack: SlackEmulator,
+    receiver: Receiver,
+    web_client: AsyncWebClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    view_id = await open_edit_modal(slack, web_client)
+
+    async def wrong_block(body: dict[str, Any]) -> web.Response:
+        return web.json_response({"response_action": "errors", "errors": {"nope": "bad"}})
+
+    receiver.responder = wrong_block
+    await slack.submit_view(AGENT, view_id, {"draft": {"text": "hello"}})
+    assert slack.views[view_id].history[-1] == "invalid_errors:nope"
+
+    receiver.responder = None
+    monkeypatch.setattr("emulators.interactions.ACK_DEADLINE_SECONDS", -1.0)
+    await slack.submit_view(AGENT, view_id, {"draft": {"text": "hello"}})
+    assert slack.views[view_id].is_open
+    assert slack.views[view_id].history[-1] == "submit_failed:timeout"
+
+
+async def test_response_url_rejects_invalid_blocks(
+    slack: SlackEmulator, receiver: Receiver
+) -> None:
+    await slack.slash_command(AGENT, AGENTS, "/copilot")
+    url = receiver.received[0]["body"]["response_url"]
+    blocks = [{"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}]
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, json={"text": "t", "blocks": blocks}) as response,
+    ):
+        assert response.status == 400
+        assert (await response.json())["error"] == "invalid_blocks"
+    assert slack.ephemerals() == []

@@ -258,3 +258,24 @@ async def test_feed_reports_changes(slack: SlackEmulator, web_client: AsyncWebCl
         event = feed.get_nowait()
         kinds.append((event["kind"], event["channel"], event["message"]["text"]))
     assert kinds == [("message", AGENTS, "v1"), ("message_changed", AGENTS, "v2")]
+
+
+async def test_bot_outside_a_channel_cannot_post(
+    slack: SlackEmulator, web_client: AsyncWebClient
+) -> None:
+    slack.add_channel("C_PUBLIC", "general", bot_member=False)
+    slack.add_channel("G_SECRET", "hr", is_private=True, bot_member=False)
+    for channel, code in (("C_PUBLIC", "not_in_channel"), ("G_SECRET", "channel_not_found")):
+        with pytest.raises(SlackApiError) as caught:
+            await web_client.chat_postMessage(channel=channel, text="hi")
+        assert caught.value.response["error"] == code
+    slack.join("C_PUBLIC", "U_BOT")
+    assert (await web_client.chat_postMessage(channel="C_PUBLIC", text="hi"))["ok"]
+
+
+async def test_snapshot_is_json_ready(slack: SlackEmulator, web_client: AsyncWebClient) -> None:
+    await web_client.chat_postMessage(channel=SHARED, text="hello")
+    snapshot = json.loads(json.dumps(slack.snapshot()))
+    assert snapshot["team"]["domain"] == "brightwave"
+    assert snapshot["channels"][SHARED]["messages"][0]["text"] == "hello"
+    assert snapshot["users"][CUSTOMER_USER]["team_id"] == CUSTOMER

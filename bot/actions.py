@@ -1,0 +1,218 @@
+"""What agents do on a card: Approve, Edit, Take over, Hand back, Resolve.
+
+Each action is one compare-and-set on the escalation's status, so of two clicks at the same
+moment exactly one acts; the other is told who already handled it. Only members of the agent
+channel who belong to our own workspace may act.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from rapidfuzz.distance import Levenshtein
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.compensation import over_limit
+from bot.desk import Desk
+from bot.models import Frozen
+from bot.outbox import Outbox
+from bot.policy import Policy
+from bot.tools import Toolbox, ToolScope
+from storage.escalations import EscalationStore
+from storage.store import Store
+from storage.tables import Escalation
+
+log = logging.getLogger(__name__)
+
+MAX_REPLY_CHARS = 3000  # one section block: what the customer sees in full
+
+
+class Actor(Frozen):
+    """Who clicked, as the interactive payload says."""
+
+    user_id: str
+    team_id: str | None
+
+
+class Outcome(Frozen):
+    """What the clicker should be told (ephemeral), if anything."""
+
+    done: bool
+    notice: str | None = None
+
+
+class AgentActions:
+    """Carry out agents' decisions on escalations, once each, by the right people."""
+
+    def __init__(
+        self,
+        *,
+        client: AsyncWebClient,
+        store: Store,
+        escalations: EscalationStore,
+        desk: Desk,
+        outbox: Outbox,
+        toolbox: Toolbox,
+        policy: Policy,
+        installed_team_id: str | None = None,
+    ) -> None:
+        self._client = client
+        self._store = store
+        self._escalations = escalations
+        self._desk = desk
+        self._outbox = outbox
+        self._toolbox = toolbox
+        self._policy = policy
+        self._installed_team = installed_team_id
+
+    async def refusal(self, actor: Actor) -> str | None:
+        """Why this person may not act on cards, or None when they may."""
+        if self._installed_team is None:
+            self._installed_team = str((await self._client.auth_test())["team_id"])
+        if actor.team_id != self._installed_team:
+            return "Only members of the support team can act on escalations."
+        try:
+            members = await self._client.conversations_members(channel=self._desk.agent_channel)
+        except SlackApiError as error:
+            log.error("cannot list agent channel members: %s", error.response.get("error"))
+            return "I could not check your access right now; please try again."
+        if actor.user_id not in members.get("members", []):
+            return "Only members of the agent channel can act on escalations."
+        return None
+
+    async def approve(self, escalation_id: int, actor: Actor) -> Outcome:
+        """Send the stored draft unchanged."""
+        escalation = await self._escalations.get(escalation_id)
+        if escalation is None:
+            return Outcome(done=False, notice="This escalation no longer exists.")
+        if escalation.over_limit:
+            return Outcome(
+                done=False,
+                notice=f"The draft breaks the compensation policy ({escalation.over_limit}): "
+                "use Edit.",
+            )
+        return await self._send(escalation, actor, text=escalation.draft, action="approved")
+
+    async def edit_errors(self, escalation_id: int, text: str) -> str | None:
+        """Why an edited reply cannot be sent, in words for the modal; None when it can."""
+        stripped = text.strip()
+        if not stripped:
+            return "Write a reply before sending."
+        if len(stripped) > MAX_REPLY_CHARS:
+            return f"Keep the reply under {MAX_REPLY_CHARS} characters ({len(stripped)} now)."
+        escalation = await self._escalations.get(escalation_id)
+        if escalation is None:
+            return "This escalation no longer exists."
+        tier, fee = await self._tier(escalation)
+        problem = over_limit(stripped, self._policy.compensation, tier=tier, monthly_fee=fee)
+        if problem:
+            return f"Over the compensation policy: {problem}."
+        return None
+
+    async def send_edited(self, escalation_id: int, actor: Actor, text: str) -> Outcome:
+        """Send an agent's edited reply (validated by `edit_errors` first)."""
+        escalation = await self._escalations.get(escalation_id)
+        if escalation is None:
+            return Outcome(done=False, notice="This escalation no longer exists.")
+        return await self._send(escalation, actor, text=text.strip(), action="edited")
+
+    async def take_over(self, escalation_id: int, actor: Actor) -> Outcome:
+        """Give the conversation to the agent; the bot stays silent in that thread."""
+        escalation = await self._escalations.transition(
+            escalation_id=escalation_id,
+            expected=("pending",),
+            status="taken_over",
+            actor_user_id=actor.user_id,
+            conversation_state="taken_over",
+            owner_user_id=actor.user_id,
+            action="taken_over",
+        )
+        if escalation is None:
+            return await self._already_handled(escalation_id)
+        await self._desk.refresh_card(escalation)
+        return Outcome(done=True)
+
+    async def hand_back(self, escalation_id: int, actor: Actor) -> Outcome:
+        """The owner gives the thread back to the bot."""
+        return await self._close_owned(escalation_id, actor, status="handed_back")
+
+    async def resolve(self, escalation_id: int, actor: Actor) -> Outcome:
+        """The owner marks the conversation resolved; a new message reopens it."""
+        return await self._close_owned(escalation_id, actor, status="resolved")
+
+    async def staff_replied(self, *, conversation_id: int, user_id: str) -> None:
+        """An agent wrote in the customer's thread: that is taking it over."""
+        escalation = await self._escalations.open_for(conversation_id=conversation_id)
+        if escalation is not None and escalation.id is not None:
+            if escalation.status == "pending":
+                await self.take_over(escalation.id, Actor(user_id=user_id, team_id=None))
+            return
+        # No escalation yet: the bot steps back all the same, until handed back or resolved.
+        await self._store.set_conversation_state(
+            conversation_id=conversation_id,
+            state="taken_over",
+            expected=("open", "resolved"),
+            owner_user_id=user_id,
+        )
+
+    async def _close_owned(self, escalation_id: int, actor: Actor, *, status: str) -> Outcome:
+        current = await self._escalations.get(escalation_id)
+        if current is None:
+            return Outcome(done=False, notice="This escalation no longer exists.")
+        if current.status == "taken_over" and current.actor_user_id != actor.user_id:
+            return Outcome(
+                done=False, notice=f"Only <@{current.actor_user_id}>, who took this over, can."
+            )
+        escalation = await self._escalations.transition(
+            escalation_id=escalation_id,
+            expected=("taken_over",),
+            status=status,
+            actor_user_id=actor.user_id,
+            conversation_state="open" if status == "handed_back" else "resolved",
+            owner_user_id=None,
+            closes=True,
+        )
+        if escalation is None:
+            return await self._already_handled(escalation_id)
+        await self._desk.refresh_card(escalation)
+        return Outcome(done=True)
+
+    async def _send(
+        self, escalation: Escalation, actor: Actor, *, text: str, action: str
+    ) -> Outcome:
+        assert escalation.id is not None
+        won = await self._escalations.transition(
+            escalation_id=escalation.id,
+            expected=("pending",),
+            status=action,
+            actor_user_id=actor.user_id,
+            conversation_state="open",
+            owner_user_id=None,
+            final_text=text,
+            action=action,
+            closes=True,
+            edit_distance=Levenshtein.distance(escalation.draft, text),
+        )
+        if won is None:
+            return await self._already_handled(escalation.id)
+        conversation = await self._store.conversation(won.conversation_id)
+        assert conversation is not None
+        await self._outbox.send_human_reply(conversation, won, actor_user_id=actor.user_id)
+        await self._escalations.mark_sent(escalation_id=escalation.id)
+        await self._desk.refresh_card(won)
+        return Outcome(done=True)
+
+    async def _already_handled(self, escalation_id: int) -> Outcome:
+        current = await self._escalations.get(escalation_id)
+        who = f"<@{current.actor_user_id}>" if current and current.actor_user_id else "someone"
+        return Outcome(done=False, notice=f"This escalation was already handled by {who}.")
+
+    async def _tier(self, escalation: Escalation) -> tuple[str | None, float | None]:
+        conversation = await self._store.conversation(escalation.conversation_id)
+        if conversation is None:
+            return None, None
+        account = await self._toolbox.account_for(
+            ToolScope(channel_id=conversation.channel_id, team_id=conversation.customer_team_id)
+        )
+        return (account.tier, account.monthly_value) if account else (None, None)

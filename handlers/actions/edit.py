@@ -1,0 +1,47 @@
+"""Edit: open the modal with the draft, right after the ack (trigger ids live 3 seconds)."""
+
+from __future__ import annotations
+
+from logging import Logger
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.cards import build_edit_modal
+from bot.deps import deps_from
+from handlers.actions.payload import actor_of, stored_id
+
+
+async def handle_edit_button(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: AsyncWebClient,
+    context: AsyncBoltContext,
+    logger: Logger,
+) -> None:
+    """Open the Edit modal for an agent; anyone else gets a private refusal."""
+    await ack()
+    deps = deps_from(context)
+    escalation_id = stored_id(action)
+    actor = actor_of(body)
+    channel = str((body.get("channel") or {}).get("id") or deps.agent_channel)
+    escalation = await deps.desk.escalations.get(escalation_id) if escalation_id else None
+    refusal = await deps.actions.refusal(actor)
+    if refusal is None and (escalation is None or escalation.status != "pending"):
+        who = (
+            f"<@{escalation.actor_user_id}>"
+            if escalation and escalation.actor_user_id
+            else "someone"
+        )
+        refusal = f"This escalation was already handled by {who}."
+    if refusal is not None or escalation is None or escalation.id is None:
+        await client.chat_postEphemeral(channel=channel, user=actor.user_id, text=refusal or "")
+        return
+    view = build_edit_modal(
+        escalation_id=escalation.id, draft=escalation.draft, org_name=escalation.org_name
+    )
+    await client.views_open(trigger_id=str(body["trigger_id"]), view=view)
+    logger.debug("edit modal opened for escalation %s", escalation.id)

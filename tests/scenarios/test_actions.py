@@ -1,0 +1,150 @@
+"""Agents act on the card: once, by the right people, and nothing reaches the customer before."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from emulators import SlackEmulator
+from tests.conftest import Bot
+from tests.scenarios.test_escalation import ANGRY_CHURN, labels
+
+
+async def escalate(slack: SlackEmulator) -> tuple[str, str]:
+    """Post a risky customer message; return its thread ts and the card's ts."""
+    delivery = await slack.user_says("C_ACME", "U_DANA", ANGRY_CHURN)
+    card = await slack.wait_for("chat.postMessage", channel="C_AGENTS")
+    return str(delivery.ts), str(card.response["ts"])
+
+
+def customer_posts(slack: SlackEmulator) -> list[str]:
+    """Texts the bot posted into the customer's channel."""
+    return [c.params["text"] for c in slack.calls_to("chat.postMessage", channel="C_ACME") if c.ok]
+
+
+async def test_approve_sends_the_draft_and_updates_the_card(bot: Bot, slack: SlackEmulator) -> None:
+    thread_ts, card_ts = await escalate(slack)
+    card = slack.message("C_AGENTS", card_ts)
+    assert card is not None
+    draft = next(b for b in card["blocks"] if "Drafted reply" in json.dumps(b))
+
+    await slack.click("U_ANA", "C_AGENTS", card_ts, "hitl_approve")
+    await bot.idle()
+
+    reply = slack.thread("C_ACME", thread_ts)[-1]
+    assert reply["text"][:40] in json.dumps(draft).replace("\\n", "\n").replace("> ", "")
+    updated = slack.message("C_AGENTS", card_ts)
+    assert updated is not None
+    assert "Approved by <@U_ANA>" in json.dumps(updated["blocks"])
+    assert labels(updated["blocks"]) == []
+
+
+async def test_two_agents_approving_at_once_send_one_message(
+    bot: Bot, slack: SlackEmulator
+) -> None:
+    _, card_ts = await escalate(slack)
+    before = len(customer_posts(slack))
+
+    await asyncio.gather(
+        slack.click("U_ANA", "C_AGENTS", card_ts, "hitl_approve"),
+        slack.click("U_BEN", "C_AGENTS", card_ts, "hitl_approve"),
+        slack.click("U_BEN", "C_AGENTS", card_ts, "hitl_approve"),
+    )
+    await bot.idle()
+
+    assert len(customer_posts(slack)) == before + 1
+    notices = [c.params["text"] for c in slack.calls_to("chat.postEphemeral")]
+    assert len(notices) == 2 and all("already handled by <@" in n for n in notices)
+
+
+async def test_outsiders_cannot_act_on_cards(bot: Bot, slack: SlackEmulator) -> None:
+    _, card_ts = await escalate(slack)
+    slack.join("C_AGENTS", "U_DANA")  # even a customer who got into the channel
+
+    await slack.click("U_DANA", "C_AGENTS", card_ts, "hitl_approve")
+    await slack.click("U_MAYA", "C_AGENTS", card_ts, "hitl_take_over")  # staff, not an agent
+    await bot.idle()
+
+    refusals = [c.params["text"] for c in slack.calls_to("chat.postEphemeral")]
+    assert len(refusals) == 2 and all(r.startswith("Only members") for r in refusals)
+    assert len(customer_posts(slack)) == 1  # the holding reply only
+    card = slack.message("C_AGENTS", card_ts)
+    assert card is not None and labels(card["blocks"]) == ["Approve", "Edit", "Take over"]
+
+
+async def test_edit_validates_in_the_modal_then_sends_the_edited_text(
+    bot: Bot, slack: SlackEmulator
+) -> None:
+    thread_ts, card_ts = await escalate(slack)
+
+    await slack.click("U_ANA", "C_AGENTS", card_ts, "hitl_edit")
+    opened = await slack.wait_for("views.open")
+    view_id = opened.response["view"]["id"]
+    field = opened.params["view"]["blocks"][1]["element"]
+    assert field["multiline"] and "known problem" in field["initial_value"]
+
+    empty = await slack.submit_view(
+        "U_ANA", view_id, {"hitl_edit_text_block": {"hitl_edit_text": " "}}
+    )
+    greedy = await slack.submit_view(
+        "U_ANA",
+        view_id,
+        {"hitl_edit_text_block": {"hitl_edit_text": "Sorry! We'll give you three months free."}},
+    )
+    good_text = (
+        "Sorry for the dropped calls. We've applied one month free of charge to your account."
+    )
+    sent = await slack.submit_view(
+        "U_ANA", view_id, {"hitl_edit_text_block": {"hitl_edit_text": good_text}}
+    )
+    await bot.idle()
+
+    assert empty.json == {
+        "response_action": "errors",
+        "errors": {"hitl_edit_text_block": "Write a reply before sending."},
+    }
+    assert (
+        greedy.json is not None
+        and "compensation policy" in greedy.json["errors"]["hitl_edit_text_block"]
+    )
+    assert sent.status == 200 and not sent.body
+    assert slack.thread("C_ACME", thread_ts)[-1]["text"] == good_text
+    card = slack.message("C_AGENTS", card_ts)
+    assert card is not None and "Edited and sent by <@U_ANA>" in json.dumps(card["blocks"])
+
+
+async def test_take_over_silences_the_bot_until_resolved(bot: Bot, slack: SlackEmulator) -> None:
+    thread_ts, card_ts = await escalate(slack)
+
+    await slack.click("U_BEN", "C_AGENTS", card_ts, "hitl_take_over")
+    await bot.idle()
+    card = slack.message("C_AGENTS", card_ts)
+    assert card is not None and "Taken over by <@U_BEN>" in json.dumps(card["blocks"])
+    assert labels(card["blocks"]) == ["Hand back to bot", "Resolve"]
+
+    await slack.user_says("C_ACME", "U_DANA", "How do I download my invoice?", thread_ts=thread_ts)
+    await bot.idle()
+    assert len(customer_posts(slack)) == 1  # still only the holding reply
+
+    await slack.click("U_ANA", "C_AGENTS", card_ts, "hitl_resolve")  # not the owner
+    await slack.click("U_BEN", "C_AGENTS", card_ts, "hitl_resolve")
+    await bot.idle()
+    assert (
+        "who took this over" in slack.calls_to("chat.postEphemeral", user="U_ANA")[0].params["text"]
+    )
+
+    await slack.user_says("C_ACME", "U_DANA", "How do I download my invoice?", thread_ts=thread_ts)
+    await bot.idle()
+    assert "Billing cycle and downloading invoices" in customer_posts(slack)[-1]
+
+
+async def test_an_agent_replying_in_the_thread_takes_over(bot: Bot, slack: SlackEmulator) -> None:
+    thread_ts, card_ts = await escalate(slack)
+
+    await slack.user_says(
+        "C_ACME", "U_ANA", "Hi Dana, Ana here, looking at it now.", thread_ts=thread_ts
+    )
+    await bot.idle()
+
+    card = slack.message("C_AGENTS", card_ts)
+    assert card is not None and "Taken over by <@U_ANA>" in json.dumps(card["blocks"])

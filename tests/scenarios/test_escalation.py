@@ -1,0 +1,156 @@
+"""Risky messages reach a human: holding reply, a card with the reasons, and bot silence."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from emulators import AnthropicEmulator, SlackEmulator, error, json_reply, tool_use
+from tests.conftest import Bot, StartBot
+
+ANGRY_CHURN = (
+    "This is the THIRD time this week our calls dropped at the Northgate depot!!! "
+    "I want to cancel our contract and switch provider."
+)
+
+
+def labels(blocks: list[dict]) -> list[str]:
+    """Visible button labels of a message."""
+    return [e["text"]["text"] for b in blocks if b.get("type") == "actions" for e in b["elements"]]
+
+
+async def test_risky_message_gets_a_holding_reply_and_a_card_with_reasons_and_draft(
+    bot: Bot, slack: SlackEmulator
+) -> None:
+    delivery = await slack.user_says("C_ACME", "U_DANA", ANGRY_CHURN)
+
+    card = await slack.wait_for("chat.postMessage", channel="C_AGENTS")
+    holding = slack.calls_to("chat.postMessage", channel="C_ACME")
+    assert len(holding) == 1 and holding[0].params["thread_ts"] == delivery.ts
+    assert "person" in holding[0].params["text"]
+    blocks = card.params["blocks"]
+    rendered = json.dumps(blocks)
+    assert blocks[0]["type"] == "header"
+    assert blocks[0]["text"]["text"].startswith("Acme Logistics · ")
+    assert "Churn risk" in rendered and "cancel our contract" in rendered
+    assert "Enterprise".lower() in rendered.lower() and "4,800" in rendered
+    assert "INC-88207" in rendered or "Northgate" in rendered  # the outage in the draft
+    assert labels(blocks) == ["Approve", "Edit", "Take over"]
+    assert slack.calls_to("chat.getPermalink", channel="C_ACME")
+    assert card.params["text"]
+
+
+async def test_later_customer_messages_go_to_the_card_thread_not_to_the_bot(
+    bot: Bot, slack: SlackEmulator
+) -> None:
+    first = await slack.user_says("C_ACME", "U_DANA", ANGRY_CHURN)
+    card = await slack.wait_for("chat.postMessage", channel="C_AGENTS")
+
+    await slack.user_says(
+        "C_ACME", "U_DANA", "Hello?? Anyone there? I'm calling my lawyer.", thread_ts=first.ts
+    )
+    copy = await slack.wait_for("chat.postMessage", channel="C_AGENTS", count=2)
+    await bot.idle()
+
+    assert copy.params["thread_ts"] == card.response["ts"]
+    assert "calling my lawyer" in copy.params["text"]
+    assert len(slack.calls_to("chat.postMessage", channel="C_ACME")) == 1  # the holding reply only
+    update = slack.calls_to("chat.update", channel="C_AGENTS")
+    assert update and "Legal or compliance" in json.dumps(update[-1].params["blocks"])
+
+
+async def test_talk_to_a_person_from_a_customer_escalates_at_once(
+    bot: Bot, slack: SlackEmulator
+) -> None:
+    await slack.user_says("C_ACME", "U_DANA", "How do I download my invoice?")
+    answer = await slack.wait_for("chat.postMessage", channel="C_ACME")
+    assert labels(answer.params["blocks"])[0] == "Talk to a person"
+
+    click = await slack.click("U_DANA", "C_ACME", answer.response["ts"], "hitl_talk_to_person")
+
+    assert click.status == 200
+    card = await slack.wait_for("chat.postMessage", channel="C_AGENTS")
+    assert "Asked for a person" in json.dumps(card.params["blocks"])
+
+
+async def test_thumbs_are_stored_once_per_person(bot: Bot, slack: SlackEmulator) -> None:
+    await slack.user_says("C_ACME", "U_DANA", "How do I download my invoice?")
+    answer = await slack.wait_for("chat.postMessage", channel="C_ACME")
+    ts = answer.response["ts"]
+
+    await slack.click("U_DANA", "C_ACME", ts, "hitl_thumbs_up")
+    await slack.click("U_DANA", "C_ACME", ts, "hitl_thumbs_up")
+
+    first = await slack.wait_for("chat.postEphemeral", user="U_DANA")
+    second = await slack.wait_for("chat.postEphemeral", user="U_DANA", count=2)
+    assert first.params["text"] == "Thanks for the feedback!"
+    assert second.params["text"] == "You already rated this answer."
+
+
+async def test_review_mode_sends_every_reply_to_agents_first(
+    start_bot: StartBot, slack: SlackEmulator, tmp_path: Path
+) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("channels:\n  modes:\n    C_GLOBEX: review\n")
+    bot = await start_bot(hitl_policy_file=policy)
+
+    await slack.user_says("C_GLOBEX", "U_FIONA", "How do I download my invoice?")
+    card = await slack.wait_for("chat.postMessage", channel="C_AGENTS")
+    await bot.idle()
+
+    assert slack.calls_to("chat.postMessage", channel="C_GLOBEX") == []
+    assert "Review mode" in json.dumps(card.params["blocks"]) or card.params["blocks"]
+
+
+async def test_claude_failure_escalates_with_ai_unavailable_and_an_offline_draft(
+    claude_bot: Bot, slack: SlackEmulator, claude: AnthropicEmulator
+) -> None:
+    claude.script(*(error(529, "overloaded_error") for _ in range(3)))
+
+    await slack.user_says("C_ACME", "U_DANA", "How do I download my invoice?")
+
+    card = await slack.wait_for("chat.postMessage", channel="C_AGENTS", timeout=15)
+    rendered = json.dumps(card.params["blocks"])
+    assert "AI unavailable" in rendered
+    assert "Billing cycle and downloading invoices" in rendered  # the offline draft
+    assert len(slack.calls_to("chat.postMessage", channel="C_ACME")) == 1  # holding reply
+
+
+async def test_claude_checks_outages_with_a_tool_and_names_the_outage(
+    claude_bot: Bot, slack: SlackEmulator, claude: AnthropicEmulator
+) -> None:
+    claude.script(
+        tool_use("outage_status", {}),
+        lambda request: json_reply(
+            {
+                "reply": "There is a known outage near Northgate: "
+                + json.dumps(request["messages"][-1]["content"][0]["content"])[:60],
+                "summary": "Dropped calls at Northgate.",
+                "grounded": True,
+                "confidence": 0.9,
+                "risk_score": 0.1,
+                "risk_reasons": [],
+            }
+        ),
+    )
+
+    await slack.user_says("C_ACME", "U_DANA", "Our calls keep dropping at the depot, why?")
+
+    answer = await slack.wait_for("chat.postMessage", channel="C_ACME")
+    assert "known outage near Northgate" in answer.params["text"]
+    assert len(claude.requests) == 2
+    tool_result = claude.requests[1]["messages"][-1]["content"][0]
+    assert tool_result["type"] == "tool_result" and "INC-88207" in tool_result["content"]
+
+
+async def test_card_stays_within_block_kit_limits_for_a_huge_message(
+    bot: Bot, slack: SlackEmulator
+) -> None:
+    huge = "I want to cancel. " + ("This is unacceptable <b>&</b>. " * 1500)
+
+    await slack.user_says("C_ACME", "U_DANA", huge)
+
+    card = await slack.wait_for("chat.postMessage", channel="C_AGENTS")
+    assert card.ok, card.response
+    assert len(card.params["blocks"]) <= 50
+    assert all(len(b.get("text", {}).get("text", "")) <= 3000 for b in card.params["blocks"])
