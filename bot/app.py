@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -32,6 +32,8 @@ from bot.outbox import Outbox
 from bot.policy import load_policy
 from bot.responder import Responder
 from bot.risk import RiskScorer
+from bot.scheduler import Scheduler
+from bot.sla import SlaMonitor
 from bot.tools import Toolbox
 from bot.worker import Worker
 from storage.db import create_schema, make_engine, ping
@@ -61,6 +63,8 @@ class Runtime:
     engine: AsyncEngine
     store: Store
     client: AsyncWebClient
+    sla: SlaMonitor
+    scheduler: Scheduler
 
 
 def build_slack_client(settings: Settings) -> AsyncWebClient:
@@ -153,13 +157,28 @@ def build_runtime(settings: Settings, *, client: AsyncWebClient | None = None) -
         request_verification_enabled=settings.slack_signing_secret is not None,
     )
     handlers.register(bolt, deps)
+    sla = SlaMonitor(
+        client=slack, store=store, escalations=escalations, outbox=outbox, policy=policy.sla
+    )
+    runtime_jobs: dict[str, Callable[[], Awaitable[object]]] = {"sla": sla.run_once}
+    scheduler = Scheduler(runtime_jobs)
     log.info(
         "built app: engine=%s, database=%s, knowledge base=%d articles",
         answer_engine.name,
         engine.url.get_backend_name(),
         len(knowledge),
     )
-    return Runtime(bolt=bolt, deps=deps, engine=engine, store=store, client=slack)
+    runtime = Runtime(
+        bolt=bolt,
+        deps=deps,
+        engine=engine,
+        store=store,
+        client=slack,
+        sla=sla,
+        scheduler=scheduler,
+    )
+    runtime_jobs["resume"] = lambda: _resume_pending(runtime)
+    return runtime
 
 
 def build_web_app(runtime: Runtime) -> web.Application:
@@ -177,7 +196,9 @@ def _lifecycle(runtime: Runtime):  # type: ignore[no-untyped-def]
     async def lifecycle(_app: web.Application) -> AsyncIterator[None]:
         await create_schema(runtime.engine)
         await _resume_pending(runtime)
+        runtime.scheduler.start()
         yield
+        await runtime.scheduler.stop()
         await runtime.deps.worker.drain()
         await runtime.engine.dispose()
 

@@ -7,11 +7,13 @@ page, so `hitl sandbox` needs no accounts, no tunnel and no second terminal.
 from __future__ import annotations
 
 import asyncio
+import re
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from pydantic import SecretStr
 
@@ -114,19 +116,23 @@ EDITED_REPLY = (
 
 
 async def _acting(
-    emulator: SlackEmulator, act: Awaitable[Any], method: str, **match: Any
+    emulator: SlackEmulator, act: Awaitable[Any], wait: float, method: str, **match: Any
 ) -> ApiCall:
     """Do something, then wait for the next matching call it causes (not an earlier one)."""
     count = len(emulator.calls_to(method, **match)) + 1
     await act
-    return await emulator.wait_for(method, timeout=DEMO_STEP_TIMEOUT, count=count, **match)
+    return await emulator.wait_for(method, timeout=wait, count=count, **match)
 
 
 async def play_demo(
-    emulator: SlackEmulator, *, pause: float = DEMO_PAUSE_SECONDS, say: Say = print
+    emulator: SlackEmulator,
+    *,
+    pause: float = DEMO_PAUSE_SECONDS,
+    wait: float = DEMO_STEP_TIMEOUT,
+    say: Say = print,
 ) -> None:
     """Play the telecom story through the emulator's public API; a failed step is reported."""
-    story = _Story(emulator, say, pause)
+    story = _Story(emulator, say, pause, wait)
     steps = [
         ("Initech asks a routine billing question", story.routine_question),
         ("Acme's Dana is angry about dropped calls and threatens to cancel", story.angry_customer),
@@ -140,7 +146,7 @@ async def play_demo(
         say(f"[{number}/{len(steps)}] {title}")
         try:
             await step()
-        except (EmulatorTimeout, AssertionError, LookupError) as error:
+        except (EmulatorTimeout, AssertionError, LookupError, aiohttp.ClientError) as error:
             # The sandbox stays usable: report what did not happen and carry on with the story.
             say(f"      step did not complete: {str(error).splitlines()[0]}")
     say("Demo finished. The sandbox keeps running: try it yourself (Ctrl-C to stop).")
@@ -149,21 +155,25 @@ async def play_demo(
 class _Story:
     """The demo's steps, sharing what earlier steps produced (the card, the edit)."""
 
-    def __init__(self, emulator: SlackEmulator, say: Say, pause: float) -> None:
-        self.emulator, self.say, self.pause = emulator, say, pause
+    def __init__(self, emulator: SlackEmulator, say: Say, pause: float, wait: float) -> None:
+        self.emulator, self.say, self.pause, self.wait = emulator, say, pause, wait
         self.card_ts: str | None = None
-        self.update: asyncio.Task[ApiCall] | None = None
+        self.updates_before: int | None = None
 
     async def routine_question(self) -> None:
         self.say(f"      Grace (Initech): {INVOICE_QUESTION}")
         said = self.emulator.user_says("C_INITECH", "U_GRACE", INVOICE_QUESTION)
-        answer = await _acting(self.emulator, said, "chat.postMessage", channel="C_INITECH")
+        answer = await _acting(
+            self.emulator, said, self.wait, "chat.postMessage", channel="C_INITECH"
+        )
         self.say(f"      bot answered in the thread: {_first_line(answer.params.get('text'))}")
 
     async def angry_customer(self) -> None:
         self.say(f"      Dana (Acme): {ANGRY_MESSAGE}")
         said = self.emulator.user_says("C_ACME", "U_DANA", ANGRY_MESSAGE)
-        card = await _acting(self.emulator, said, "chat.postMessage", channel=AGENT_CHANNEL)
+        card = await _acting(
+            self.emulator, said, self.wait, "chat.postMessage", channel=AGENT_CHANNEL
+        )
         self.card_ts = card.response["ts"]
         self.say(f"      escalated to #support-escalations: {_first_line(card.params.get('text'))}")
 
@@ -172,29 +182,31 @@ class _Story:
             raise LookupError("no escalation card to act on")
         self.say("      Ana clicks Edit on the card; the modal opens with the draft")
         click = self.emulator.click("U_ANA", AGENT_CHANNEL, self.card_ts, ids.EDIT)
-        opened = await _acting(self.emulator, click, "views.open")
+        opened = await _acting(self.emulator, click, self.wait, "views.open")
         await asyncio.sleep(self.pause / 2)  # the time it takes Ana to type
         self.say(f"      Ana submits: {EDITED_REPLY}")
-        updates = len(self.emulator.calls_to("chat.update", channel=AGENT_CHANNEL))
+        self.updates_before = len(self.emulator.calls_to("chat.update", ts=self.card_ts))
         answer = await self.emulator.submit_view(
             "U_ANA", opened.response["view"]["id"], {ids.EDIT_BLOCK: {ids.EDIT_INPUT: EDITED_REPLY}}
         )
         if answer.json and answer.json.get("response_action") == "errors":
             raise AssertionError(f"the modal refused the text: {answer.json.get('errors')}")
-        self.update = asyncio.create_task(
-            self.emulator.wait_for(
-                "chat.update", timeout=DEMO_STEP_TIMEOUT, count=updates + 1, channel=AGENT_CHANNEL
-            )
-        )
 
     async def card_updated(self) -> None:
-        if self.update is None:
+        if self.updates_before is None:
             raise LookupError("nothing was submitted, so there is no update to show")
-        update = await self.update
-        self.say(f"      {_first_line(update.params.get('text'))}")
+        update = await self.emulator.wait_for(
+            "chat.update", timeout=self.wait, count=self.updates_before + 1, ts=self.card_ts
+        )
+        status = [
+            block["text"]["text"]
+            for block in update.params.get("blocks") or []
+            if block.get("type") == "section" and " by <@" in block["text"]["text"]
+        ]
+        self.say(f"      the card's buttons are gone: {_first_line(status[0] if status else '')}")
         sent = await self.emulator.wait_for(
             "chat.postMessage",
-            timeout=DEMO_STEP_TIMEOUT,
+            timeout=self.wait,
             channel="C_ACME",
             text=lambda text: "one month free" in str(text),
         )
@@ -204,8 +216,10 @@ class _Story:
         emulator = self.emulator
         self.say(f"      {MANAGER.real_name} runs /hitl digest in #support-digest")
         waits = [
-            _next_call(emulator, "chat.postMessage", channel=DIGEST_CHANNEL),
-            _next_call(emulator, "files.completeUploadExternal", channel_id=DIGEST_CHANNEL),
+            _next_call(emulator, self.wait, "chat.postMessage", channel=DIGEST_CHANNEL),
+            _next_call(
+                emulator, self.wait, "files.completeUploadExternal", channel_id=DIGEST_CHANNEL
+            ),
         ]
         try:
             reply = await emulator.slash_command(
@@ -224,14 +238,19 @@ class _Story:
         self.say("      digest posted in #support-digest")
 
 
-def _next_call(emulator: SlackEmulator, method: str, **match: Any) -> asyncio.Task[ApiCall]:
+def _next_call(
+    emulator: SlackEmulator, wait: float, method: str, **match: Any
+) -> asyncio.Task[ApiCall]:
     """Start waiting for the next matching call from now on."""
     count = len(emulator.calls_to(method, **match)) + 1
-    waiting = emulator.wait_for(method, timeout=DEMO_STEP_TIMEOUT, count=count, **match)
+    waiting = emulator.wait_for(method, timeout=wait, count=count, **match)
     return asyncio.create_task(waiting)
 
 
 def _first_line(text: Any, limit: int = 100) -> str:
-    lines = str(text or "").strip().splitlines()
+    """Return mrkdwn's first line as terminal text: links as their labels, people as ids."""
+    plain = re.sub(r"<([^<>|]+)\|([^<>]+)>", r"\2", str(text or ""))
+    plain = re.sub(r"<[@#!]?([^<>]+)>", r"\1", plain).replace("*", "")
+    lines = plain.strip().splitlines()
     line = lines[0] if lines else ""
     return line if len(line) <= limit else line[: limit - 1] + "…"

@@ -183,6 +183,30 @@ class EscalationStore:
         await self._update(escalation_id, sent_at=utcnow())
         await self.audit(escalation_id=escalation_id, action="sent")
 
+    async def quiet_customers(self, *, silent_since: datetime) -> list[Escalation]:
+        """Pending, customer-facing escalations whose customer last heard from us too long ago."""
+        async with self.sessions() as session:
+            last_word = func.coalesce(Escalation.customer_updated_at, Escalation.created_at)
+            statement = select(Escalation).where(
+                Escalation.status == "pending",
+                Escalation.review_only.is_(False),  # type: ignore[attr-defined]
+                last_word < silent_since,
+            )
+            return list((await session.execute(statement)).scalars())
+
+    async def claim_customer_update(
+        self, *, escalation_id: int, silent_since: datetime, now: datetime
+    ) -> bool:
+        """Claim one "still on it" update to the customer (true for exactly one caller)."""
+        last_word = func.coalesce(Escalation.customer_updated_at, Escalation.created_at)
+        async with self.sessions.begin() as session:
+            result = await session.execute(
+                update(Escalation)
+                .where(Escalation.id == escalation_id, last_word < silent_since)
+                .values(customer_updated_at=now)
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
     async def claim_reminder(self, *, escalation_id: int) -> bool:
         """Claim the one SLA reminder of an escalation (true for exactly one caller)."""
         async with self.sessions.begin() as session:

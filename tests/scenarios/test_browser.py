@@ -1,20 +1,25 @@
-"""The sandbox page in a real browser: a customer escalates, an agent acts on the card."""
+"""The sandbox: the page in a real browser, its HTTP API and the scripted demo.
+
+Only the first test needs chromium (marked `browser`); the others run everywhere.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
+import aiohttp
 import pytest
 from playwright.async_api import Browser, Locator, Page, async_playwright, expect
 
 from bot import ids
 from bot.config import Settings
-from sandbox.server import SandboxHandle, start_sandbox
+from sandbox.server import EDITED_REPLY, SandboxHandle, play_demo, start_sandbox
 from sandbox.workspace import AGENT_CHANNEL
-
-pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Playwright's own browser download cannot run here; Debian's chromium needs these to run headless
@@ -107,6 +112,7 @@ def card_with(page: Page, action_id: str) -> Locator:
     return page.locator("#messages .message.from-bot", has=button)
 
 
+@pytest.mark.browser
 async def test_customer_escalates_and_an_agent_approves_then_edits_in_the_page(
     page: Page, sandbox: SandboxHandle, tmp_path: Path
 ) -> None:
@@ -166,3 +172,102 @@ async def test_customer_escalates_and_an_agent_approves_then_edits_in_the_page(
     await modal.locator("#modal-cancel").click()
     await expect(modal).to_be_hidden()
     assert len(sandbox.emulator.open_views()) == 0
+
+
+async def api(handle: SandboxHandle, path: str, body: Any) -> tuple[int, dict[str, Any]]:
+    """POST a JSON body (or raw bytes) to the sandbox API and return status and JSON answer."""
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"{handle.url}/sandbox/api/{path}", data=data) as response,
+    ):
+        return response.status, await response.json()
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "error"),
+    [
+        ("say", {"channel": "C_NOPE", "user": "U_DANA", "text": "hi"}, "unknown channel"),
+        ("say", {"channel": "C_ACME", "user": "U_NOPE", "text": "hi"}, "unknown user"),
+        ("say", {"channel": "C_GLOBEX", "user": "U_DANA", "text": "hi"}, "not a member"),
+        ("say", {"channel": "C_ACME", "user": "U_DANA", "text": "  "}, "text must be"),
+        ("say", {"channel": "C_ACME", "user": "U_BOT", "text": "hi"}, "is the bot"),
+        (
+            "click",
+            {"channel": "C_AGENTS", "user": "U_ANA", "message_ts": "1.0", "action_id": ids.APPROVE},
+            "sees no message",
+        ),
+        ("submit", {"user": "U_ANA", "view_id": "V404", "values": {}}, "no open view"),
+        ("command", {"channel": "C_DIGEST", "user": "U_MAYA", "command": "hitl"}, "like /hitl"),
+        ("say", b"not json", "JSON object"),
+    ],
+)
+async def test_sandbox_api_refuses_bad_gestures_with_a_clear_400(
+    sandbox: SandboxHandle, path: str, body: Any, error: str
+) -> None:
+    status, answer = await api(sandbox, path, body)
+
+    assert status == 400
+    assert answer["ok"] is False
+    assert error in answer["error"]
+    assert sandbox.emulator.calls_to("chat.postMessage") == []
+
+
+async def test_a_message_said_through_the_api_is_streamed_and_answered(
+    sandbox: SandboxHandle,
+) -> None:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(f"{sandbox.url}/sandbox/api/events") as stream,
+    ):
+        assert stream.headers["Content-Type"].startswith("text/event-stream")
+        assert (await stream.content.readuntil(b"\n\n")).startswith(b"retry:")
+        question = {"channel": "C_INITECH", "user": "U_GRACE", "text": "Where is my invoice?"}
+        status, answer = await api(sandbox, "say", question)
+        assert (status, answer["ok"]) == (200, True)
+        await sandbox.emulator.wait_for("chat.postMessage", channel="C_INITECH")
+        changes = []
+        while len(changes) < 2:
+            line = await asyncio.wait_for(stream.content.readline(), 5)
+            if line.startswith(b"data: "):
+                changes.append(json.loads(line[6:]))
+
+    assert changes[0] == {
+        "kind": "message",
+        "channel": "C_INITECH",
+        "ts": answer["ts"],
+        "view_id": None,
+        "user": None,
+    }
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(f"{sandbox.url}/sandbox/api/state") as response,
+    ):
+        state = await response.json()
+    initech = next(c for c in state["channels"] if c["id"] == "C_INITECH")
+    assert initech["kind"] == "customer" and initech["external"] is True
+    assert initech["org"] == {"id": "T_INITECH", "name": "Initech Health"}
+    [thread] = initech["threads"]
+    assert thread["text"] == "Where is my invoice?"
+    assert thread["replies"][0]["bot_id"]
+    assert state["people"]["U_GRACE"]["role"] == "customer"
+    assert state["people"]["U_ANA"]["role"] == "agent"
+
+
+async def test_demo_plays_the_story_through_the_bot(sandbox: SandboxHandle) -> None:
+    lines: list[str] = []
+
+    await play_demo(sandbox.emulator, pause=0, wait=10, say=lines.append)
+
+    slack = sandbox.emulator
+    assert lines[-1].startswith("Demo finished")
+    answer = slack.calls_to("chat.postMessage", channel="C_INITECH")[0]
+    assert "invoice" in answer.params["text"].lower()
+    card = slack.calls_to("chat.postMessage", channel=AGENT_CHANNEL)[0]
+    assert "Acme Logistics" in card.params["text"]
+    sent = slack.calls_to("chat.postMessage", channel="C_ACME")[-1]
+    assert sent.params["text"] == EDITED_REPLY
+    [updated] = slack.calls_to("chat.update", ts=card.response["ts"])
+    assert "Edited and sent by <@U_ANA>" in json.dumps(updated.params["blocks"])
+    # The digest step is covered by the digest's own scenarios; here it only has to be tried.
+    assert any(line.startswith("[5/5]") for line in lines)
