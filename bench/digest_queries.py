@@ -76,43 +76,46 @@ Row = tuple[Any, ...]
 
 
 def generate(rows: int, seed: int = 7) -> dict[str, list[Row]]:
-    """Build every row in memory, as tuples in COLUMNS order, parents before children."""
+    """Build every row in memory, as tuples in COLUMNS order, ids rising with time as in life."""
     rnd = random.Random(seed)
     begin = TODAY - timedelta(days=SPAN_DAYS)
     span = SPAN_DAYS * 86400 - 7200
-    reasons = [r for r, w in REASONS for _ in range(w)]
-    outcomes = [o for o, w in OUTCOMES for _ in range(w)]
-    data: dict[str, list[Row]] = {name: [] for name in COLUMNS}
-    messages, escalations, feedback = data["messages"], data["escalations"], data["feedback"]
     conversations = max(1, rows // 10)
-    for cid in range(1, conversations + 1):
+    opened = sorted(begin + timedelta(seconds=rnd.random() * span) for _ in range(conversations))
+    data: dict[str, list[Row]] = {name: [] for name in COLUMNS}
+    messages: list[Row] = []
+    for cid, at in enumerate(opened, start=1):
         org = int(rnd.random() * 400)
         channel, user = f"C{org:05d}", f"U{org:05d}"
         team = f"T{org:05d}" if org % 5 else None  # a fifth of the customers are not Connect
-        at = begin + timedelta(seconds=rnd.random() * span)
         data["conversations"].append((cid, channel, f"{cid}.000000", user, team, "open", at, at))
         count = rows // conversations + (1 if cid <= rows % conversations else 0)
         for n in range(count):
             at += timedelta(seconds=20 + rnd.random() * 580)
-            mid = len(messages) + 1
             ts = f"{cid}.{n:06d}"
             if n % 2:
                 messages.append(
-                    (mid, cid, channel, ts, "outbound", "bot", "U_BOT", "answer", "Here it is",
-                     "done", at)
+                    (at, cid, channel, ts, "outbound", "bot", "U_BOT", "answer", "Here it is",
+                     "done", org)
                 )  # fmt: skip
-                if rnd.random() < 0.05:
-                    value = 1 if rnd.random() < 0.8 else -1
-                    feedback.append((cid, channel, ts, user, value, at + timedelta(seconds=60)))
                 continue
             draw = rnd.random()
             status = "answered" if draw < 0.8 else "escalated" if draw < 0.95 else "held"
             messages.append(
-                (mid, cid, channel, ts, "inbound", "customer", user, "text", "My bill is wrong",
-                 status, at)
+                (at, cid, channel, ts, "inbound", "customer", user, "text", "My bill is wrong",
+                 status, org)
             )  # fmt: skip
-            if status == "escalated":
-                escalations.append(_escalation(rnd, cid, mid, at, org, reasons, outcomes))
+    messages.sort(key=lambda row: row[0])
+    reasons = [r for r, w in REASONS for _ in range(w)]
+    outcomes = [o for o, w in OUTCOMES for _ in range(w)]
+    for mid, (at, cid, channel, ts, direction, *rest, status, org) in enumerate(messages, 1):
+        data["messages"].append((mid, cid, channel, ts, direction, *rest, status, at))
+        if status == "escalated":
+            data["escalations"].append(_escalation(rnd, cid, mid, at, org, reasons, outcomes))
+        elif direction == "outbound" and rnd.random() < 0.05:
+            value = 1 if rnd.random() < 0.8 else -1
+            user = f"U{org:05d}"
+            data["feedback"].append((cid, channel, ts, user, value, at + timedelta(seconds=60)))
     return data
 
 

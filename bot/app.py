@@ -213,7 +213,8 @@ async def _resume_pending(runtime: Runtime) -> None:
     )
     for message in pending:
         assert message.id is not None
-        await runtime.store.release_message(message_id=message.id)
+        if message.status == "processing":  # its worker died; a pending one is simply retried
+            await runtime.store.release_message(message_id=message.id)
         runtime.deps.worker.submit(runtime.deps.responder.handle(message.id), name="resume")
     if pending:
         log.info("resuming %d customer messages left unanswered", len(pending))

@@ -2,87 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.policy import IntentRule, LexiconPolicy
+from bot.risk_text import FUZZY_MIN, Token, plain, split_sentences, stem, typo_of
 
-_TOKEN = re.compile(
-    r"(?P<money>[$€£]\s?\d[\d,.]*|\d[\d,.]*\s?(?:[$€£]|(?:dollars?|euros?|eur|usd|pounds?|gbp|bucks)\b))"
-    r"|(?P<word>[^\W_]+(?:['’\-][^\W_]+)*)"
-    r"|(?P<stop>[.!?;\n]+)"
-    r"|(?P<comma>[,:()\"])",
-    re.IGNORECASE,
-)
-MONEY = "moneyamount"
-_CLAUSE_WORDS = frozenset({"but", "however", "although", "though"})
-_VOWELS = frozenset("aeiouy")
-_FUZZY_MIN = 5  # shorter words are too easily one edit away from another real word
 _SUFFIX_MIN = 6  # shortest lexicon word recognised at the end of a run-together token
 _SPLIT_PART = 3  # shortest half when a run-together token splits into two known words
 _TOKEN_CACHE = 50_000
 _VETO_BEFORE = 5  # "in which cases can I ask for a refund": the framing comes first
 _VETO_AFTER = 4  # "cancel my subscription to your newsletter"
-
-
-def plain(word: str) -> str:
-    """Lower-case a word and drop apostrophes and hyphens ("Don't" -> "dont", "add-on" -> "addon")."""
-    return word.lower().replace("'", "").replace("’", "").replace("-", "")
-
-
-def stem(word: str) -> str:
-    """Reduce an inflected word to a crude stem so "cancelled" and "cancelling" meet "cancel"."""
-    w = plain(word)
-    if len(w) <= 3 or w.isdigit():
-        return w
-    if w.endswith("ies") and len(w) > 4:
-        w = w[:-3] + "y"
-    elif w.endswith("sses"):
-        w = w[:-2]
-    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        w = w[:-1]
-    for suffix in ("ing", "ed"):
-        rest = w[: -len(suffix)]
-        if w.endswith(suffix) and len(rest) >= 3 and _VOWELS & set(rest):
-            w = rest
-            break
-    if len(w) > 3 and w.endswith("e"):
-        w = w[:-1]
-    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in _VOWELS and w[-1] != "s":
-        w = w[:-1]
-    return w.replace("iz", "is")  # authorize / authorise
-
-
-def edit_distance_within(a: str, b: str, limit: int) -> bool:
-    """Say whether two words are at most `limit` edits apart (swaps of neighbours count once)."""
-    if abs(len(a) - len(b)) > limit:
-        return False
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        if min(cur) > limit:
-            return False
-        prev2, prev = prev, cur
-    return prev[len(b)] <= limit
-
-
-@dataclass(frozen=True, slots=True)
-class Token:
-    """Hold one word of the text with its stem, position and clause."""
-
-    word: str
-    stem: str
-    start: int
-    end: int
-    clause: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,28 +24,6 @@ class Hit:
     evidence: str
 
 
-def split_sentences(text: str) -> list[list[Token]]:
-    """Cut text into sentences of word tokens, numbering clauses for negation scope."""
-    sentences: list[list[Token]] = [[]]
-    clause = 0
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        if kind == "stop":
-            if sentences[-1]:
-                sentences.append([])
-            clause += 1
-        elif kind == "comma":
-            clause += 1
-        elif kind == "money":
-            sentences[-1].append(Token(MONEY, MONEY, match.start(), match.end(), clause))
-        else:
-            word = plain(match.group())
-            if word in _CLAUSE_WORDS:
-                clause += 1
-            sentences[-1].append(Token(word, stem(word), match.start(), match.end(), clause))
-    return [sentence for sentence in sentences if sentence]
-
-
 Term = tuple[str, ...]
 Span = tuple[int, int]
 
@@ -122,6 +31,25 @@ Span = tuple[int, int]
 def _terms(words: Iterable[str]) -> tuple[Term, ...]:
     """Turn configured words and phrases into tuples of stems."""
     return tuple(tuple(stem(part) for part in entry.split()) for entry in words if entry.split())
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    """Hold a sentence's tokens, what each stands for, and where each lexicon stem occurs."""
+
+    tokens: list[Token]
+    matches: list[frozenset[str]]
+    index: dict[str, list[int]]
+
+    def find(self, term: Term) -> list[Span]:
+        """Return the spans where the consecutive words of `term` occur."""
+        size = len(term)
+        return [
+            (i, i + size)
+            for i in self.index.get(term[0], ())
+            if i + size <= len(self.matches)
+            and all(term[k] in self.matches[i + k] for k in range(1, size))
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +85,7 @@ class LexiconMatcher:
                 for term in group:
                     vocabulary.update(term)
         self._vocabulary = frozenset(vocabulary)
-        self._fuzzy_targets = tuple(sorted(w for w in vocabulary if len(w) >= _FUZZY_MIN))
+        self._fuzzy_targets = tuple(sorted(w for w in vocabulary if len(w) >= FUZZY_MIN))
         self._surface_targets = tuple(
             sorted(
                 {
@@ -165,7 +93,7 @@ class LexiconMatcher:
                     for rule in policy.rules
                     for entry in (*(t for slot in rule.slots for t in slot), *rule.phrases)
                     for word in entry.split()
-                    if len(word) >= _FUZZY_MIN and plain(word) != stem(word)
+                    if len(word) >= FUZZY_MIN and plain(word) != stem(word)
                 }
             )
         )
@@ -179,8 +107,8 @@ class LexiconMatcher:
 
     def match(self, text: str) -> list[Hit]:
         """Return one hit per rule that fires anywhere in the text."""
-        sentences = [self._split_glued(sentence) for sentence in split_sentences(text)]
-        word_count = sum(len(sentence) for sentence in sentences)
+        sentences = [self._read(self._split_glued(tokens)) for tokens in split_sentences(text)]
+        word_count = sum(len(sentence.tokens) for sentence in sentences)
         hits: list[Hit] = []
         for compiled in self._rules:
             if compiled.rule.max_words is not None and word_count > compiled.rule.max_words:
@@ -188,33 +116,41 @@ class LexiconMatcher:
             for sentence in sentences:
                 span = self._first_valid_span(compiled, sentence)
                 if span is not None:
-                    first, last = sentence[span[0]], sentence[span[1] - 1]
+                    first, last = sentence.tokens[span[0]], sentence.tokens[span[1] - 1]
                     hits.append(Hit(compiled.rule, text[first.start : last.end]))
                     break
         return hits
 
-    def _first_valid_span(self, compiled: _CompiledRule, sentence: list[Token]) -> Span | None:
+    def _read(self, tokens: list[Token]) -> _Sentence:
+        """Look every word up once and index the sentence by lexicon stem."""
+        matches = [self._lookup(token.stem, token.word) for token in tokens]
+        index: dict[str, list[int]] = {}
+        for position, found in enumerate(matches):
+            for word in found:
+                index.setdefault(word, []).append(position)
+        return _Sentence(tokens, matches, index)
+
+    def _first_valid_span(self, compiled: _CompiledRule, sentence: _Sentence) -> Span | None:
         """Return the first span of the sentence where the rule fires and is not vetoed."""
-        matches = [self._lookup(token.stem, token.word) for token in sentence]
-        for span, parts in self._candidates(compiled, matches):
-            if compiled.rule.negatable and self._negated(sentence, parts):
+        for span, parts in self._candidates(compiled, sentence):
+            if compiled.rule.negatable and self._negated(sentence.tokens, parts):
                 continue
-            if self._vetoed(compiled, matches, span):
+            if self._vetoed(compiled, sentence, span):
                 continue
             return span
         return None
 
     def _candidates(
-        self, compiled: _CompiledRule, matches: list[frozenset[str]]
+        self, compiled: _CompiledRule, sentence: _Sentence
     ) -> Iterable[tuple[Span, list[Span]]]:
         """Yield each match as its whole span and the spans of its parts."""
         for term in compiled.phrases:
-            for found in _find(term, matches):
+            for found in sentence.find(term):
                 yield found, [found]
         if not compiled.slots:
             return
         spans_per_slot = [
-            [found for term in slot for found in _find(term, matches)] for slot in compiled.slots
+            [found for term in slot for found in sentence.find(term)] for slot in compiled.slots
         ]
         window = compiled.rule.window
         for anchor in spans_per_slot[0]:
@@ -241,22 +177,25 @@ class LexiconMatcher:
                     break
         return False
 
-    def _vetoed(self, compiled: _CompiledRule, matches: list[frozenset[str]], span: Span) -> bool:
+    def _vetoed(self, compiled: _CompiledRule, sentence: _Sentence, span: Span) -> bool:
         """Say whether a routine word sits next to the match ("cancel my *order*")."""
         if not compiled.unless:
             return False
-        low, high = max(0, span[0] - _VETO_BEFORE), min(len(matches), span[1] + _VETO_AFTER)
-        region = matches[low:high]
-        return any(_find(term, region) for term in compiled.unless)
+        low, high = span[0] - _VETO_BEFORE, span[1] + _VETO_AFTER
+        return any(
+            low <= start and end <= high
+            for term in compiled.unless
+            for start, end in sentence.find(term)
+        )
 
     def _lookup_uncached(self, word: str, surface: str) -> frozenset[str]:
         """Return the lexicon stems a text word stands for, forgiving one typo or a lost space."""
-        if self._is_known(word, surface) or len(surface) < _FUZZY_MIN or word.isdigit():
+        if self._is_known(word, surface) or len(surface) < FUZZY_MIN or word.isdigit():
             return frozenset({word})
-        found = {target for target in self._fuzzy_targets if _typo_of(word, target)}
+        found = {target for target in self._fuzzy_targets if typo_of(word, target)}
         # Typos in an inflected form ("waitnig") defeat the stemmer: compare as written too.
         found.update(
-            target for written, target in self._surface_targets if _typo_of(surface, written)
+            target for written, target in self._surface_targets if typo_of(surface, written)
         )
         # A lost space before a long lexicon word ("freemiumaccount").
         for cut in range(2, len(word) - _SUFFIX_MIN + 1):
@@ -288,27 +227,6 @@ class LexiconMatcher:
             out.append(Token(head, stem(head), token.start, middle, token.clause))
             out.append(Token(tail, stem(tail), middle, token.end, token.clause))
         return out
-
-
-def _typo_of(word: str, target: str) -> bool:
-    """Say whether `word` reads as a misspelling of the lexicon stem `target`."""
-    shortest = min(len(word), len(target))
-    if shortest < _FUZZY_MIN:
-        return False
-    swapped = word[:2] == target[1::-1]
-    if word[0] != target[0] and not swapped:
-        return False  # typos rarely hit the first letter, real neighbours often do
-    return edit_distance_within(word, target, 2 if shortest >= 9 else 1)
-
-
-def _find(term: Term, matches: list[frozenset[str]]) -> list[Span]:
-    """Return the spans where the consecutive words of `term` occur."""
-    size = len(term)
-    return [
-        (i, i + size)
-        for i in range(len(matches) - size + 1)
-        if all(term[k] in matches[i + k] for k in range(size))
-    ]
 
 
 def _gap(anchor: Span, other: Span, chosen: list[Span]) -> int:

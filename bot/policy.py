@@ -275,4 +275,5 @@ def _describe(path: Path, exc: ValidationError) -> str:
     first = errors[0]
     field = ".".join(str(part) for part in first["loc"]) or "(top level)"
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    return f"{path}: {field}: {first['msg']}{more}"
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"{path}: {field}: {message}{more}"

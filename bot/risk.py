@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -152,7 +153,8 @@ class RiskScorer:
             parts.append(_Part("unresolved", evidence, weight, stacks=True))
         if signals.grounding is not None and signals.grounding < policy.grounding_min:
             evidence = f"grounding {signals.grounding:.2f} < {policy.grounding_min:.2f}"
-            parts.append(_Part("low_confidence", evidence, policy.weight("low_confidence"), True))
+            weight = policy.weight("low_confidence")
+            parts.append(_Part("low_confidence", evidence, weight, stacks=True))
         return parts
 
     def _high_value_parts(self, signals: RiskSignals) -> list[_Part]:
@@ -179,6 +181,16 @@ class RiskScorer:
         return _Part("model", evidence, assessment.score * self._policy.weight("model"), True)
 
 
+def _distinct(evidence: Iterable[str]) -> list[str]:
+    """Drop repeated evidence and quotes contained in a longer one ("real person")."""
+    unique = list(dict.fromkeys(evidence))
+    return [
+        item
+        for item in unique
+        if not any(item != other and item.strip('"') in other for other in unique)
+    ]
+
+
 def _merge(parts: list[_Part]) -> tuple[RiskReason, ...]:
     """Fold pieces into one reason per category, strongest first."""
     by_category: dict[str, list[_Part]] = {}
@@ -189,6 +201,6 @@ def _merge(parts: list[_Part]) -> tuple[RiskReason, ...]:
         words = [part.weight for part in group if not part.stacks]
         cues = [part.weight for part in group if part.stacks]
         weight = noisy_or(([max(words)] if words else []) + cues)
-        evidence = "; ".join(dict.fromkeys(part.evidence for part in group))
+        evidence = "; ".join(_distinct(part.evidence for part in group))
         reasons.append(RiskReason(category=category, evidence=evidence, weight=round(weight, 4)))
     return tuple(sorted(reasons, key=lambda reason: (-reason.weight, reason.category)))

@@ -42,9 +42,9 @@ class Scheduler:
                 log.exception("scheduled job %s failed", name)
 
     async def _loop(self) -> None:
+        # Start-up already did a round; the loop's first one comes one interval later.
         while not self._stopping.is_set():
-            await self.run_once()
             try:
                 await asyncio.wait_for(self._stopping.wait(), timeout=self._interval)
             except TimeoutError:
-                continue
+                await self.run_once()

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from bot.lexicon import stem
 from bot.policy import TonePolicy
+from bot.risk_text import stem
 
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _WORDS_SHOWN = 8
@@ -72,7 +72,7 @@ class ToneReader:
     def _punctuation(self, text: str) -> str | None:
         """Spot runs of exclamation or question marks ("!!!", "?!?")."""
         run = self._policy.punctuation_run
-        found = re.search(r"[!?]{%d,}" % run, text)
+        found = re.search(rf"[!?]{{{run},}}", text)
         return f'repeated punctuation "{found.group()}"' if found else None
 
     def _trend(self, earlier: Sequence[str], compound: float) -> str | None:

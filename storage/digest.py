@@ -8,6 +8,7 @@ with ORDER BY ... LIMIT 1 OFFSET rank - 1 (so the median of 4 values is the 2nd,
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple, cast
 from zoneinfo import ZoneInfo
@@ -31,6 +32,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from storage.db import session_factory
 from storage.store import insert_ignoring_conflict
@@ -342,17 +344,21 @@ class DigestQueries:
         if limit <= 0:
             return ()
         m, c = _MESSAGES.c, _CONVERSATIONS.c
-        key = func.coalesce(c.customer_team_id, c.channel_id)
-        inner = (
-            select(key.label("key"))
-            .select_from(_MESSAGES.join(_CONVERSATIONS, c.id == m.conversation_id))
+        # Count per conversation from the covering index first: one join per conversation,
+        # not one per message.
+        per_conversation = (
+            select(m.conversation_id.label("id"), func.count().label("n"))
             .where(self._customer_messages(start, end))
+            .group_by(m.conversation_id)
             .subquery()
         )
+        key = func.coalesce(c.customer_team_id, c.channel_id).label("key")
+        total = func.sum(per_conversation.c.n).label("n")
         statement = (
-            select(inner.c.key, func.count().label("n"))
-            .group_by(inner.c.key)
-            .order_by(literal_column("n").desc(), inner.c.key)
+            select(key, total)
+            .select_from(per_conversation.join(_CONVERSATIONS, c.id == per_conversation.c.id))
+            .group_by(key)
+            .order_by(total.desc(), key)
             .limit(limit)
         )
         counts = [(str(row[0]), int(row[1])) for row in (await conn.execute(statement)).all()]
@@ -365,19 +371,15 @@ class DigestQueries:
             return {}
         e, c = _ESCALATIONS.c, _CONVERSATIONS.c
         key = func.coalesce(c.customer_team_id, c.channel_id)
+        # Two plain IN lists let both indexes serve; keys matched the other way are dropped.
         statement = (
             select(key.label("key"), func.max(e.org_name))
             .select_from(_ESCALATIONS.join(_CONVERSATIONS, c.id == e.conversation_id))
-            .where(
-                e.org_name != "",
-                or_(
-                    c.customer_team_id.in_(keys),
-                    and_(c.customer_team_id.is_(None), c.channel_id.in_(keys)),
-                ),
-            )
+            .where(e.org_name != "", or_(c.customer_team_id.in_(keys), c.channel_id.in_(keys)))
             .group_by(key)
         )
-        return {str(row[0]): str(row[1]) for row in (await conn.execute(statement)).all()}
+        rows = (await conn.execute(statement)).all()
+        return {str(row[0]): str(row[1]) for row in rows if row[0] in keys}
 
     async def _oldest_pending(
         self, conn: AsyncConnection, limit: int
@@ -406,28 +408,28 @@ class DigestQueries:
         """Customer messages and escalations per local day, for `days` days up to `end`."""
         bounds = day_bounds(days=days, end=end, tz=tz)
         zone = ZoneInfo(tz)
+        m, e = _MESSAGES.c, _ESCALATIONS.c
+        counts: list[ScalarSelect[int]] = []
+        # One COUNT per day and table, all in one statement: each is an index range count,
+        # which both databases do far faster than bucketing every row with a CASE.
+        for low, high in itertools.pairwise(bounds):
+            messages = and_(m.direction == "inbound", m.author_kind == "customer")
+            counts.append(
+                select(func.count())
+                .where(messages, m.created_at >= low, m.created_at < high)
+                .scalar_subquery()
+            )
+            counts.append(
+                select(func.count())
+                .where(e.created_at >= low, e.created_at < high)
+                .scalar_subquery()
+            )
         async with self.engine.connect() as conn:
-            messages = await self._bucketed(conn, _MESSAGES, bounds, customer_only=True)
-            escalations = await self._bucketed(conn, _ESCALATIONS, bounds, customer_only=False)
+            row = (await conn.execute(select(*counts))).one()
         return [
-            DailyCount(bounds[i].astimezone(zone).date(), messages.get(i, 0), escalations.get(i, 0))
+            DailyCount(bounds[i].astimezone(zone).date(), int(row[2 * i]), int(row[2 * i + 1]))
             for i in range(days)
         ]
-
-    @staticmethod
-    async def _bucketed(
-        conn: AsyncConnection, table: Table, bounds: list[datetime], *, customer_only: bool
-    ) -> dict[int, int]:
-        """Count rows per [bounds[i], bounds[i+1]) in one indexed range scan."""
-        created = table.c.created_at
-        bucket = case(*[(created < b, i) for i, b in enumerate(bounds[1:])], else_=-1)
-        where = [created >= bounds[0], created < bounds[-1]]
-        if customer_only:
-            where += [table.c.direction == "inbound", table.c.author_kind == "customer"]
-        # Grouping a subquery's column keeps PostgreSQL from comparing two copies of the CASE.
-        inner = select(bucket.label("bucket")).where(*where).subquery()
-        statement = select(inner.c.bucket, func.count()).group_by(inner.c.bucket)
-        return {int(row[0]): int(row[1]) for row in (await conn.execute(statement)).all()}
 
     async def reason_approval_stats(self, *, min_cases: int) -> list[ReasonStats]:
         """Per reason with at least `min_cases` human decisions, all time: total and unchanged."""

@@ -98,7 +98,16 @@ class Escalation(SQLModel, table=True):
 
     __tablename__ = "escalations"
     __table_args__ = (
-        # The digest: oldest pending first, and all-time decisions per reason from the index.
+        # The digest reads a period's escalations, the oldest pending ones and all-time
+        # decisions per reason from these indexes alone (covering), never from the wide rows.
+        Index(
+            "ix_escalations_digest",
+            "created_at",
+            "top_reason",
+            "status",
+            "action",
+            "first_action_at",
+        ),
         Index("ix_escalations_status_created", "status", "created_at"),
         Index("ix_escalations_reason_action", "top_reason", "action"),
     )

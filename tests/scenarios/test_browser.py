@@ -57,7 +57,8 @@ def chromium() -> Path:
 @pytest.fixture
 async def sandbox(tmp_path: Path) -> AsyncIterator[SandboxHandle]:
     """The whole sandbox on a free port with its own SQLite file."""
-    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'hitl.db'}")  # type: ignore[call-arg]
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'hitl.db'}"
+    settings = Settings(_env_file=None, database_url=database_url)  # type: ignore[call-arg]
     handle = await start_sandbox(settings, port=0)
     yield handle
     await handle.close()
@@ -184,6 +185,14 @@ async def api(handle: SandboxHandle, path: str, body: Any) -> tuple[int, dict[st
         return response.status, await response.json()
 
 
+async def next_change(stream: aiohttp.ClientResponse) -> dict[str, Any]:
+    """Read the next change event from a server-sent event stream, skipping heartbeats."""
+    while True:
+        event = await asyncio.wait_for(stream.content.readuntil(b"\n\n"), 5)
+        if event.startswith(b"data: "):
+            return dict(json.loads(event[6:]))
+
+
 @pytest.mark.parametrize(
     ("path", "body", "error"),
     [
@@ -222,15 +231,12 @@ async def test_a_message_said_through_the_api_is_streamed_and_answered(
     ):
         assert stream.headers["Content-Type"].startswith("text/event-stream")
         assert (await stream.content.readuntil(b"\n\n")).startswith(b"retry:")
+        assert await stream.content.readuntil(b"\n\n") == b"event: hello\ndata: {}\n\n"
         question = {"channel": "C_INITECH", "user": "U_GRACE", "text": "Where is my invoice?"}
         status, answer = await api(sandbox, "say", question)
         assert (status, answer["ok"]) == (200, True)
         await sandbox.emulator.wait_for("chat.postMessage", channel="C_INITECH")
-        changes = []
-        while len(changes) < 2:
-            line = await asyncio.wait_for(stream.content.readline(), 5)
-            if line.startswith(b"data: "):
-                changes.append(json.loads(line[6:]))
+        changes = [await next_change(stream), await next_change(stream)]
 
     assert changes[0] == {
         "kind": "message",

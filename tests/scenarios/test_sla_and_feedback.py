@@ -30,6 +30,7 @@ async def test_untouched_escalation_gets_one_reminder_after_the_sla(
     bot: Bot, slack: SlackEmulator
 ) -> None:
     _, card_ts = await escalate(slack)
+    await bot.idle()  # the card's ts is stored right after Slack answers the post
 
     assert await monitor_at(bot, 14).run_once() == 0
     assert await monitor_at(bot, 16).run_once() == 1
@@ -43,6 +44,7 @@ async def test_held_customer_hears_from_us_before_the_silence_limit(
     bot: Bot, slack: SlackEmulator
 ) -> None:
     thread_ts, _ = await escalate(slack)
+    await bot.idle()
 
     await monitor_at(bot, 61).run_once()
     await monitor_at(bot, 62).run_once()
