@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import parse_qs
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -188,6 +191,7 @@ def build_web_app(runtime: Runtime) -> web.Application:
     app[BOLT_KEY] = runtime.bolt
     app[ENGINE_KEY] = runtime.engine
     app.router.add_get(HEALTH_PATH, _healthz)
+    app.middlewares.append(_reject_malformed)
     app.cleanup_ctx.append(_lifecycle(runtime))
     return app
 
@@ -218,6 +222,29 @@ async def _resume_pending(runtime: Runtime) -> None:
         runtime.deps.worker.submit(runtime.deps.responder.handle(message.id), name="resume")
     if pending:
         log.info("resuming %d customer messages left unanswered", len(pending))
+
+
+@web.middleware
+async def _reject_malformed(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Answer 400 to a body Bolt could not parse, instead of letting it fail with a 500."""
+    if request.method == "POST" and request.path == EVENTS_PATH:
+        body = await request.read()  # over client_max_size this raises 413 by itself
+        if not well_formed(body, request.content_type):
+            log.warning("malformed %s body of %d bytes refused", request.content_type, len(body))
+            return web.json_response({"ok": False, "error": "malformed_body"}, status=400)
+    return await handler(request)
+
+
+def well_formed(body: bytes, content_type: str) -> bool:
+    """Whether a Slack request body parses: JSON events, or a form with an optional JSON payload."""
+    try:
+        text = body.decode("utf-8")
+        if content_type == "application/json":
+            return isinstance(json.loads(text), dict)
+        payload = parse_qs(text).get("payload")
+        return payload is None or isinstance(json.loads(payload[0]), dict)
+    except (UnicodeDecodeError, ValueError):
+        return False
 
 
 async def _healthz(request: web.Request) -> web.Response:

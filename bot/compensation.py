@@ -77,3 +77,14 @@ def over_limit(
         elif offer.percent is not None and offer.percent >= 100:
             problems.append(f"a {offer.percent:g}% discount is never allowed")
     return "; ".join(dict.fromkeys(problems)) or None
+
+
+def describe_offer(offer: Offer) -> str:
+    """A few words for an offer, as agents read it on the card."""
+    if offer.amount_eur is not None:
+        return f"a €{offer.amount_eur:g} {offer.kind.replace('_', ' ')}"
+    if offer.months is not None:
+        return f"{offer.months} free month{'s' if offer.months != 1 else ''}"
+    if offer.percent is not None:
+        return f"a {offer.percent:g}% discount"
+    return offer.kind.replace("_", " ")

@@ -188,6 +188,7 @@ class KnowledgeBase:
         ]
         corpus = [tokenize(f"{a.title} {a.title} {text}") for a, text in self._passages] or [[""]]
         self._index = BM25Okapi(corpus)
+        self._passage_terms = [set(terms) for terms in corpus]
         self._article_terms = {a.article_id: set(tokenize(f"{a.title} {a.body}")) for a in articles}
         documents = len(self._article_terms) or 1
         frequency: dict[str, int] = {}
@@ -218,7 +219,8 @@ class KnowledgeBase:
         seen: set[str] = set()
         for i in ranked:
             article, text = self._passages[i]
-            if scores[i] <= 0 or article.article_id in seen:
+            # BM25's IDF turns negative in tiny bases, so "matched" means sharing a word.
+            if article.article_id in seen or not self._passage_terms[i].intersection(terms):
                 continue
             seen.add(article.article_id)
             chosen.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -12,6 +13,7 @@ from bot.risk_text import FUZZY_MIN, Token, plain, split_sentences, stem, typo_o
 _SUFFIX_MIN = 6  # shortest lexicon word recognised at the end of a run-together token
 _SPLIT_PART = 3  # shortest half when a run-together token splits into two known words
 _TOKEN_CACHE = 50_000
+_LONGEST_TERM = 8  # words in the longest configured phrase a slot may hold
 _VETO_BEFORE = 5  # "in which cases can I ask for a refund": the framing comes first
 _VETO_AFTER = 4  # "cancel my subscription to your newsletter"
 
@@ -61,6 +63,18 @@ class _CompiledRule:
     phrases: tuple[Term, ...]
     unless: tuple[Term, ...]
 
+    phrase_heads: frozenset[str]
+    slot_heads: tuple[frozenset[str], ...]
+
+    def may_fire(self, sentence: _Sentence) -> bool:
+        """Say cheaply whether the sentence holds the first word of a phrase or of every slot."""
+        present = sentence.index.keys()
+        if not self.phrase_heads.isdisjoint(present):
+            return True
+        return bool(self.slot_heads) and all(
+            not heads.isdisjoint(present) for heads in self.slot_heads
+        )
+
 
 class LexiconMatcher:
     """Find which intent rules a message triggers; built once from the policy."""
@@ -70,15 +84,7 @@ class LexiconMatcher:
 
         `dictionary` adds real words that must never be read as typos (VADER's lexicon).
         """
-        self._rules = tuple(
-            _CompiledRule(
-                rule=rule,
-                slots=tuple(_terms(slot) for slot in rule.slots),
-                phrases=_terms(rule.phrases),
-                unless=_terms(policy.unless_terms(rule)),
-            )
-            for rule in policy.rules
-        )
+        self._rules = tuple(_compile(rule, policy) for rule in policy.rules)
         vocabulary: set[str] = set()
         for compiled in self._rules:
             for group in (*compiled.slots, compiled.phrases, compiled.unless):
@@ -132,10 +138,15 @@ class LexiconMatcher:
 
     def _first_valid_span(self, compiled: _CompiledRule, sentence: _Sentence) -> Span | None:
         """Return the first span of the sentence where the rule fires and is not vetoed."""
+        if not compiled.may_fire(sentence):
+            return None
+        vetoes: list[Span] | None = None  # found on the first candidate: most rules have none
         for span, parts in self._candidates(compiled, sentence):
             if compiled.rule.negatable and self._negated(sentence.tokens, parts):
                 continue
-            if self._vetoed(compiled, sentence, span):
+            if vetoes is None:
+                vetoes = sorted(found for term in compiled.unless for found in sentence.find(term))
+            if _vetoed(vetoes, span):
                 continue
             return span
         return None
@@ -150,13 +161,18 @@ class LexiconMatcher:
         if not compiled.slots:
             return
         spans_per_slot = [
-            [found for term in slot for found in sentence.find(term)] for slot in compiled.slots
+            sorted(found for term in slot for found in sentence.find(term))
+            for slot in compiled.slots
         ]
+        starts_per_slot = [[start for start, _ in spans] for spans in spans_per_slot]
         window = compiled.rule.window
         for anchor in spans_per_slot[0]:
             chosen = [anchor]
-            for others in spans_per_slot[1:]:
-                near = [s for s in others if _gap(anchor, s, chosen) <= window]
+            for others, starts in zip(spans_per_slot[1:], starts_per_slot[1:], strict=True):
+                # Only spans starting near the anchor can be within the window: bisect to them.
+                low = bisect_left(starts, anchor[0] - window - _LONGEST_TERM)
+                high = bisect_right(starts, anchor[1] + window)
+                near = [s for s in others[low:high] if _gap(anchor, s, chosen) <= window]
                 if not near:
                     break
                 chosen.append(min(near, key=lambda s: _gap(anchor, s, chosen)))
@@ -176,17 +192,6 @@ class LexiconMatcher:
                 if token.stem not in self._passthrough:
                     break
         return False
-
-    def _vetoed(self, compiled: _CompiledRule, sentence: _Sentence, span: Span) -> bool:
-        """Say whether a routine word sits next to the match ("cancel my *order*")."""
-        if not compiled.unless:
-            return False
-        low, high = span[0] - _VETO_BEFORE, span[1] + _VETO_AFTER
-        return any(
-            low <= start and end <= high
-            for term in compiled.unless
-            for start, end in sentence.find(term)
-        )
 
     def _lookup_uncached(self, word: str, surface: str) -> frozenset[str]:
         """Return the lexicon stems a text word stands for, forgiving one typo or a lost space."""
@@ -227,6 +232,27 @@ class LexiconMatcher:
             out.append(Token(head, stem(head), token.start, middle, token.clause))
             out.append(Token(tail, stem(tail), middle, token.end, token.clause))
         return out
+
+
+def _compile(rule: IntentRule, policy: LexiconPolicy) -> _CompiledRule:
+    """Stem a rule's terms and note the words that can start a match."""
+    slots = tuple(_terms(slot) for slot in rule.slots)
+    phrases = _terms(rule.phrases)
+    return _CompiledRule(
+        rule=rule,
+        slots=slots,
+        phrases=phrases,
+        unless=_terms(policy.unless_terms(rule)),
+        phrase_heads=frozenset(term[0] for term in phrases),
+        slot_heads=tuple(frozenset(term[0] for term in slot) for slot in slots),
+    )
+
+
+def _vetoed(vetoes: list[Span], span: Span) -> bool:
+    """Say whether a routine word sits next to the match ("cancel my *order*")."""
+    low, high = span[0] - _VETO_BEFORE, span[1] + _VETO_AFTER
+    first = bisect_left(vetoes, (low, 0))
+    return any(end <= high for _, end in vetoes[first : bisect_right(vetoes, (high, high))])
 
 
 def _gap(anchor: Span, other: Span, chosen: list[Span]) -> int:

@@ -12,6 +12,7 @@ import logging
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import build_answer, build_plain
+from bot.compensation import find_offers
 from storage.store import Store
 from storage.tables import Conversation, Escalation
 
@@ -40,6 +41,8 @@ class Outbox:
         """Post the bot's own answer; only for an auto decision in an auto channel."""
         if decision != "auto" or mode != "auto":
             raise CustomerGateError(f"automatic answer refused: decision={decision} mode={mode}")
+        if find_offers(text):
+            raise CustomerGateError("automatic answer refused: it promises money")
         current = await self._store.conversation(_id(conversation))
         if current is None or current.state in ("escalated", "taken_over"):
             raise CustomerGateError("automatic answer refused: a human owns this thread")

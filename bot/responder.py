@@ -6,6 +6,7 @@ import itertools
 import logging
 from datetime import timedelta
 
+from bot.compensation import describe_offer, find_offers
 from bot.desk import Desk
 from bot.engine import AnswerEngine, Draft, DraftRequest, EngineError
 from bot.knowledge import KnowledgeBase
@@ -29,6 +30,20 @@ MAX_ANALYSED_CHARS = 4000
 def head(text: str) -> str:
     """The part of a message the scorer and the search look at."""
     return text[:MAX_ANALYSED_CHARS]
+
+
+def money_needs_a_human(draft: Draft, assessment: RiskAssessment) -> RiskAssessment:
+    """A draft that promises money is never sent automatically, whatever the risk score."""
+    offers = find_offers(draft.text)
+    if not offers:
+        return assessment
+    evidence = "the draft offers " + ", ".join(describe_offer(o) for o in offers)
+    reason = RiskReason(category="money_offer", evidence=evidence, weight=1.0)
+    return RiskAssessment(
+        score=max(assessment.score, reason.weight),
+        decision="escalate",
+        reasons=(reason, *assessment.reasons),
+    )
 
 
 class Responder:
@@ -89,6 +104,7 @@ class Responder:
             return
         draft, failure = await self._draft(message, conversation, history, account)
         assessment = await self._assess(message, conversation, history, account, draft, failure)
+        assessment = money_needs_a_human(draft, assessment)
         if assessment.decision == "auto" and mode == "auto":
             await self._outbox.send_auto_answer(
                 conversation, draft.text, decision=assessment.decision, mode=mode

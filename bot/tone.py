@@ -14,6 +14,7 @@ from bot.risk_text import stem
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _WORDS_SHOWN = 8
 _TREND_SHOWN = 4
+_VADER_MAX_CHARS = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,8 @@ class ToneReader:
 
     def compound(self, text: str) -> float:
         """Return VADER's compound sentiment in [-1, 1]."""
-        return float(self._vader.polarity_scores(text)["compound"])
+        # VADER's cost grows with the square of the length: read the opening only.
+        return float(self._vader.polarity_scores(text[:_VADER_MAX_CHARS])["compound"])
 
     def read(self, text: str, earlier: Sequence[str] = ()) -> list[ToneSignal]:
         """Return every tone cue found in the message and in its thread's trend."""

@@ -198,11 +198,12 @@ class _Story:
         update = await self.emulator.wait_for(
             "chat.update", timeout=self.wait, count=self.updates_before + 1, ts=self.card_ts
         )
-        status = [
-            block["text"]["text"]
+        sections = [
+            str((block.get("text") or {}).get("text") or "")
             for block in update.params.get("blocks") or []
-            if block.get("type") == "section" and " by <@" in block["text"]["text"]
+            if block.get("type") == "section"
         ]
+        status = [text for text in sections if " by <@" in text]
         self.say(f"      the card's buttons are gone: {_first_line(status[0] if status else '')}")
         sent = await self.emulator.wait_for(
             "chat.postMessage",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,10 @@ MAX_TEXT = 40_000
 HEARTBEAT_SECONDS = 15.0
 SHUTDOWN: dict[str, Any] = {"kind": "_shutdown"}
 
+Gesture = Callable[[SlackEmulator, dict[str, Any]], Awaitable[Delivery | None]]
+
 EMULATOR_KEY = web.AppKey("sandbox_emulator", SlackEmulator)
-STREAMS_KEY = web.AppKey("sandbox_streams", set)
+STREAMS_KEY = web.AppKey("sandbox_streams", set[asyncio.Queue[dict[str, Any]]])
 
 
 def install(app: web.Application, emulator: SlackEmulator) -> None:
@@ -70,8 +73,13 @@ def workspace_state(emulator: SlackEmulator) -> dict[str, Any]:
     people = {}
     for user_id, user in snap["users"].items():
         external = user["team_id"] != ws.team_id
-        role = "bot" if user["is_bot"] else "customer" if external else "staff"
-        role = "agent" if user_id in agents else "manager" if user_id == MANAGER.user_id else role
+        role = "customer" if external else "staff"
+        if user["is_bot"]:
+            role = "bot"
+        elif user_id in agents:
+            role = "agent"
+        elif user_id == MANAGER.user_id:
+            role = "manager"
         people[user_id] = {
             "id": user_id,
             "name": user["name"],
@@ -212,7 +220,7 @@ async def command(request: web.Request) -> web.Response:
     return await _gesture(request, _command)
 
 
-async def _gesture(request: web.Request, act: Any) -> web.Response:
+async def _gesture(request: web.Request, act: Gesture) -> web.Response:
     """Parse, validate and run one gesture, turning every failure into a clear JSON answer."""
     emulator = request.app[EMULATOR_KEY]
     try:

@@ -312,3 +312,10 @@ def test_empty_message_is_auto_with_no_reasons(scorer: RiskScorer) -> None:
     assessment = scorer.assess("")
     assert assessment == RiskAssessment(score=0.0, decision="auto", reasons=())
     assert assessment.top_reason is None
+
+
+def test_oversized_message_is_still_scored_to_the_end(scorer: RiskScorer) -> None:
+    text = "Hello there, a long story about my day. " * 1000 + "Please cancel my contract."
+    assessment = scorer.assess(text)
+    assert assessment.decision == "escalate"
+    assert reason(assessment, "churn").evidence == '"cancel my contract"'

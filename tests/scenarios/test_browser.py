@@ -267,6 +267,8 @@ async def test_demo_plays_the_story_through_the_bot(sandbox: SandboxHandle) -> N
 
     slack = sandbox.emulator
     assert lines[-1].startswith("Demo finished")
+    story = lines[: next(i for i, line in enumerate(lines) if line.startswith("[5/5]"))]
+    assert not [line for line in story if "did not complete" in line], lines
     answer = slack.calls_to("chat.postMessage", channel="C_INITECH")[0]
     assert "invoice" in answer.params["text"].lower()
     card = slack.calls_to("chat.postMessage", channel=AGENT_CHANNEL)[0]
