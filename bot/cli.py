@@ -8,10 +8,14 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from bot.config import ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    pass
 
 log = logging.getLogger("hitl")
 
@@ -71,7 +75,7 @@ def _serve(settings: Settings) -> int:
     runtime = build_runtime(settings)
     app = build_web_app(runtime)
     if settings.slack_app_token is not None:
-        return asyncio.run(_socket_mode(settings, app, runtime))
+        return asyncio.run(_socket_mode(settings, app, runtime.bolt))
     log.info("serving HTTP on port %d (POST /slack/events, GET /healthz)", settings.port)
     web.run_app(app, host="0.0.0.0", port=settings.port, print=None)
     return 0

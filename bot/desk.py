@@ -78,13 +78,15 @@ class Desk:
             return None
         if not review_only:
             await self._outbox.send_holding(conversation)
-        reasons = list(assessment.reasons) or [
-            RiskReason(category="review", evidence="channel is in review mode", weight=0.0)
-        ]
+        reasons = list(assessment.reasons)
+        if review_only:
+            # Nothing was risky: the channel's mode asks for a human on every reply.
+            review = RiskReason(category="review", evidence="channel is in review mode", weight=0.0)
+            reasons.insert(0, review)
         escalation = await self.escalations.create(
             conversation_id=conversation.id,
             customer_message_id=message.id if message else None,
-            top_reason=reasons[0].category,
+            top_reason=reasons[0].category if reasons else "review",
             reasons=[r.model_dump() for r in reasons],
             score=assessment.score,
             draft=draft.text,

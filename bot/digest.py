@@ -19,7 +19,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.chart import render_chart
-from bot.digest_blocks import DigestFigures, build_digest, stop_candidates
+from bot.digest_blocks import STOP_MIN_CASES, DigestFigures, build_digest, stop_candidates
 from bot.models import Frozen
 from storage.digest import DailyCount, DigestQueries, local_midnight
 from storage.tables import utcnow
@@ -127,7 +127,7 @@ class DigestService:
             oldest_pending=0,
             now=now,
         )
-        stats = await q.reason_approval_stats(min_cases=1)
+        stats = await q.reason_approval_stats(min_cases=STOP_MIN_CASES)
         series = await q.daily_series(days=CHART_DAYS, end=end, tz=self.timezone)
         label = _human_label(start.astimezone(self._zone).date(), days)
         figures = DigestFigures(
@@ -196,13 +196,14 @@ class DigestService:
     async def run_forever(self, replica_id: str) -> None:
         """Post each day's digest at its time until cancelled; failures retry, never crash."""
         while True:
+            # Cleared before the work, so a wake() that arrives during it is not lost.
+            self._wake.clear()
             try:
                 await self.run_daily_if_due(replica_id=replica_id)
                 delay = await self._next_delay()
             except Exception:
                 log.exception("daily digest failed; retrying in %.0f s", self._retry_seconds)
                 delay = self._retry_seconds
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=min(delay, MAX_SLEEP_SECONDS))
 
@@ -234,6 +235,8 @@ def _human_label(first: date, days: int) -> str:
 
 
 _LINK = re.compile(r"<([^|>]+)\|([^>]+)>")
+_BOLD = re.compile(r"(?<!\w)\*([^*\n]+)\*(?!\w)")
+_ITALIC = re.compile(r"(?<!\w)_([^_\n]+)_(?!\w)")
 
 
 def render_text(digest: Digest) -> str:
@@ -258,7 +261,8 @@ def render_text(digest: Digest) -> str:
 
 
 def _plain(mrkdwn: str) -> str:
-    text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", mrkdwn)
-    text = text.replace("*", "").replace("_", " ").replace(":white_check_mark:", "✓")
-    text = text.replace(":bulb:", "💡")
+    text = _BOLD.sub(r"\1", _ITALIC.sub(r"\1", mrkdwn))
+    text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", text)
+    for code, glyph in ((":white_check_mark:", "✓"), (":bulb:", "💡")):
+        text = text.replace(code, glyph)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()

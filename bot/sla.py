@@ -51,9 +51,9 @@ class SlaMonitor:
         self._policy = policy
         self._clock = clock
 
-    async def run_once(self) -> int:
-        """Send what is due now; return how many messages were sent."""
-        now = self._clock()
+    async def run_once(self, *, now: datetime | None = None) -> int:
+        """Send what is due at `now` (the clock's time by default); return how many were sent."""
+        now = now or self._clock()
         sent = 0
         due = now - timedelta(minutes=self._policy.reminder_minutes)
         for escalation in await self._escalations.overdue(created_before=due):

@@ -187,7 +187,9 @@ def day_bounds(*, days: int, end: datetime, tz: str) -> list[datetime]:
     zone = ZoneInfo(tz)
     last = (end - timedelta(microseconds=1)).astimezone(zone).date()
     first = last - timedelta(days=days - 1)
-    return [local_midnight(first + timedelta(days=i), zone) for i in range(days + 1)]
+    bounds = [local_midnight(first + timedelta(days=i), zone) for i in range(days + 1)]
+    bounds[-1] = min(bounds[-1], end)  # a day still running counts up to `end` only
+    return bounds
 
 
 def local_midnight(day: date, zone: ZoneInfo) -> datetime:

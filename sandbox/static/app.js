@@ -319,6 +319,7 @@ const state = {
   known: new Set(),  // message ts already rendered once (new ones flash)
   local: [],         // slash command answers: shown only to the person, never stored by Slack
   modalKey: null,
+  toBottom: true,
 };
 
 function channelById(id) {
@@ -518,7 +519,8 @@ function renderMessages() {
   const channel = channelById(state.channel);
   const me = currentUser();
   const box = $("messages");
-  const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+  const nearBottom = state.toBottom || box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+  state.toBottom = false;
   const mine = (state.data.ephemerals[me] || []).filter((e) => e.channel === channel.id);
   const local = state.local.filter((e) => e.channel === channel.id && e.user === me);
   const roots = new Set(channel.threads.map((t) => t.ts));
@@ -538,7 +540,7 @@ function renderMessages() {
   box.replaceChildren(...nodes);
   const fresh = box.querySelector(".message.new");
   if (fresh && !nearBottom) fresh.scrollIntoView({ block: "nearest" });
-  else if (nearBottom || !state.known.size) box.scrollTop = box.scrollHeight;
+  else if (nearBottom) box.scrollTop = box.scrollHeight;
   for (const c of state.data.channels) {
     for (const t of c.threads) { state.known.add(t.ts); t.replies.forEach((r) => state.known.add(r.ts)); }
   }
@@ -649,6 +651,7 @@ async function cancelModal() {
 function selectChannel(id) {
   state.channel = id;
   state.replyTo = null;
+  state.toBottom = true; // a channel opens at its latest messages, as in Slack
   render();
 }
 

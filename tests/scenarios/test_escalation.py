@@ -99,7 +99,8 @@ async def test_review_mode_sends_every_reply_to_agents_first(
     await bot.idle()
 
     assert slack.calls_to("chat.postMessage", channel="C_GLOBEX") == []
-    assert "Review mode" in json.dumps(card.params["blocks"]) or card.params["blocks"]
+    assert card.params["blocks"][0]["text"]["text"] == "Globex Retail · Review mode"
+    assert labels(card.params["blocks"]) == ["Approve", "Edit", "Take over"]
 
 
 async def test_claude_failure_escalates_with_ai_unavailable_and_an_offline_draft(

@@ -6,24 +6,15 @@ import json
 from datetime import timedelta
 
 from bot.feedback import export_feedback
-from bot.sla import SlaMonitor
 from emulators import SlackEmulator
 from storage.tables import utcnow
 from tests.conftest import Bot
 from tests.scenarios.test_actions import escalate
 
 
-def monitor_at(bot: Bot, minutes_from_now: float) -> SlaMonitor:
-    """The app's SLA monitor, seeing a clock moved forward."""
-    runtime = bot.runtime
-    return SlaMonitor(
-        client=runtime.client,
-        store=runtime.store,
-        escalations=runtime.deps.desk.escalations,
-        outbox=runtime.deps.responder._outbox,
-        policy=runtime.sla._policy,
-        clock=lambda: utcnow() + timedelta(minutes=minutes_from_now),
-    )
+async def sla_round(bot: Bot, minutes_from_now: float) -> int:
+    """One SLA round of the running app, as if the clock had moved forward."""
+    return await bot.runtime.sla.run_once(now=utcnow() + timedelta(minutes=minutes_from_now))
 
 
 async def test_untouched_escalation_gets_one_reminder_after_the_sla(
@@ -32,9 +23,9 @@ async def test_untouched_escalation_gets_one_reminder_after_the_sla(
     _, card_ts = await escalate(slack)
     await bot.idle()  # the card's ts is stored right after Slack answers the post
 
-    assert await monitor_at(bot, 14).run_once() == 0
-    assert await monitor_at(bot, 16).run_once() == 1
-    assert await monitor_at(bot, 20).run_once() == 0
+    assert await sla_round(bot, 14) == 0
+    assert await sla_round(bot, 16) == 1
+    assert await sla_round(bot, 20) == 0
 
     reminders = slack.calls_to("chat.postMessage", channel="C_AGENTS", thread_ts=card_ts)
     assert len(reminders) == 1 and "waited 16 minutes" in reminders[0].params["text"]
@@ -46,8 +37,8 @@ async def test_held_customer_hears_from_us_before_the_silence_limit(
     thread_ts, _ = await escalate(slack)
     await bot.idle()
 
-    await monitor_at(bot, 61).run_once()
-    await monitor_at(bot, 62).run_once()
+    await sla_round(bot, 61)
+    await sla_round(bot, 62)
 
     updates = [m["text"] for m in slack.thread("C_ACME", thread_ts)[1:]]
     assert len(updates) == 2 and "still with our support team" in updates[1]
