@@ -248,6 +248,8 @@ def render_text(digest: Digest) -> str:
             title = block["text"]["text"]
             lines += [title, "=" * len(title)]
         elif kind == "context":
+            if lines and not lines[-1].startswith("="):
+                lines.append("")  # set apart from the section above; not under the title
             lines += [_plain(e["text"]) for e in block["elements"]]
         elif kind == "divider":
             lines.append("")

@@ -57,7 +57,8 @@ class ModelClient:
         kwargs: dict[str, Any] = {
             "model": self.model,
             "max_tokens": self._max_tokens,
-            "system": system,
+            # The system prompt and tools are constant, so they are cached across messages.
+            "system": [{"type": "text", "text": system, "cache_control": {"type": "ephemeral"}}],
             "messages": messages,
         }
         if tools:

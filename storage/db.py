@@ -32,7 +32,16 @@ def make_engine(url: str, *, search_path: str | None = None, echo: bool = False)
             pool_pre_ping=True,
             connect_args=connect_args,
         )
-    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+    # SQLite has one writer at a time and its busy handler sleeps in growing steps, which
+    # turns contention into latency spikes; one pooled connection queues work in order instead.
+    engine = create_async_engine(
+        url,
+        echo=echo,
+        connect_args={"timeout": 30},
+        pool_size=1,
+        max_overflow=0,
+        pool_timeout=60,
+    )
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
 
