@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
+import os
+import socket
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import parse_qs
 
 from aiohttp import web
@@ -26,6 +31,7 @@ from bot.claude import ClaudeEngine
 from bot.config import Settings
 from bot.deps import Deps
 from bot.desk import Desk
+from bot.digest import DigestService
 from bot.engine import AnswerEngine
 from bot.intake import Intake
 from bot.knowledge import KnowledgeBase, default_kb_dir
@@ -40,6 +46,7 @@ from bot.sla import SlaMonitor
 from bot.tools import Toolbox
 from bot.worker import Worker
 from storage.db import create_schema, make_engine, ping
+from storage.digest import DigestQueries
 from storage.escalations import EscalationStore
 from storage.store import Store
 from storage.tables import utcnow
@@ -51,6 +58,8 @@ HEALTH_PATH = "/healthz"
 MODEL_TIMEOUT_SECONDS = 30.0
 RESUME_WINDOW = timedelta(hours=6)
 STUCK_AFTER = timedelta(minutes=5)
+# Names this process when it claims the day's digest (several replicas may run at once).
+REPLICA_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 DEPS_KEY = web.AppKey("deps", Deps)
 BOLT_KEY = web.AppKey("bolt", AsyncApp)
@@ -85,8 +94,16 @@ def build_slack_client(settings: Settings) -> AsyncWebClient:
     )
 
 
-def build_runtime(settings: Settings, *, client: AsyncWebClient | None = None) -> Runtime:
-    """Build every service from the settings; nothing here does network or database I/O."""
+def build_runtime(
+    settings: Settings,
+    *,
+    client: AsyncWebClient | None = None,
+    digest_clock: Callable[[], datetime] = utcnow,
+) -> Runtime:
+    """Build every service from the settings; nothing here does network or database I/O.
+
+    `digest_clock` lets tests place the daily schedule at a moment of their choosing.
+    """
     if settings.hitl_agent_channel is None:
         raise ValueError("HITL_AGENT_CHANNEL is required to run the app")
     policy = load_policy(settings.hitl_policy_file)
@@ -139,8 +156,18 @@ def build_runtime(settings: Settings, *, client: AsyncWebClient | None = None) -
         toolbox=toolbox,
         policy=policy,
     )
+    digest = DigestService(
+        slack,
+        DigestQueries(engine),
+        channel=settings.digest_channel or settings.hitl_agent_channel,
+        timezone=settings.hitl_timezone,
+        digest_time=settings.hitl_digest_time,
+        sla_minutes=policy.sla.reminder_minutes,
+        clock=digest_clock,
+    )
     deps = Deps(
         intake=Intake(store, internal_channels=internal),
+        digest=digest,
         responder=responder,
         desk=desk,
         actions=actions,
@@ -201,7 +228,11 @@ def _lifecycle(runtime: Runtime):  # type: ignore[no-untyped-def]
         await create_schema(runtime.engine)
         await _resume_pending(runtime)
         runtime.scheduler.start()
+        daily = asyncio.create_task(runtime.deps.digest.run_forever(REPLICA_ID), name="digest")
         yield
+        daily.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await daily
         await runtime.scheduler.stop()
         await runtime.deps.worker.drain()
         await runtime.engine.dispose()

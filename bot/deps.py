@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.actions import AgentActions
 from bot.desk import Desk
+from bot.digest import DigestService
 from bot.intake import Intake
 from bot.responder import Responder
 from bot.worker import Worker
@@ -22,6 +23,7 @@ class Deps:
     responder: Responder
     desk: Desk
     actions: AgentActions
+    digest: DigestService
     worker: Worker
     agent_channel: str
 

@@ -23,9 +23,23 @@ def plain(word: str) -> str:
     return word.lower().replace("'", "").replace("’", "").replace("-", "")
 
 
+# Irregular past forms that carry intent ("we have chosen another provider", "you took my
+# money"). Forms that double as common other words ("left", "spoke", "gave", "got") stay out.
+_IRREGULAR = {
+    "chose": "choos",
+    "chosen": "choos",
+    "took": "tak",
+    "taken": "tak",
+    "sold": "sel",
+    "hung": "hang",
+}
+
+
 def stem(word: str) -> str:
     """Reduce an inflected word to a crude stem so "cancelled" and "cancelling" meet "cancel"."""
     w = plain(word)
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
     if len(w) <= 3 or w.isdigit():
         return w
     if w.endswith("ies") and len(w) > 4:

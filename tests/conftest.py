@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,11 @@ async def claude() -> AsyncIterator[AnthropicEmulator]:
     emulator.assert_all_used()
 
 
+def before_digest_time() -> datetime:
+    """A moment early in a day, so the daily digest is not due while a scenario runs."""
+    return datetime(2026, 11, 24, 0, 1, tzinfo=UTC)
+
+
 @dataclass
 class Bot:
     """The running app as Slack sees it: an HTTP URL, plus its runtime for assertions."""
@@ -125,7 +131,9 @@ async def start_bot(slack: SlackEmulator, database_url: str) -> AsyncIterator[St
     """Start the real app over HTTP against the emulators, with settings overrides."""
     runners: list[web.AppRunner] = []
 
-    async def start(**overrides: Any) -> Bot:
+    async def start(
+        *, digest_clock: Callable[[], datetime] = before_digest_time, **overrides: Any
+    ) -> Bot:
         values: dict[str, Any] = {
             "slack_bot_token": slack.bot_token,
             "slack_signing_secret": SIGNING_SECRET,
@@ -136,7 +144,7 @@ async def start_bot(slack: SlackEmulator, database_url: str) -> AsyncIterator[St
         }
         values.update(overrides)
         settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
-        runtime = build_runtime(settings)
+        runtime = build_runtime(settings, digest_clock=digest_clock)
         runner = web.AppRunner(build_web_app(runtime))
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)

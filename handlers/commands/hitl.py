@@ -1,4 +1,4 @@
-"""/hitl: help, and (with the digest) `/hitl digest [days]`."""
+"""/hitl: `digest [days]` posts the digest now; `help` says what there is."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 
+from bot.deps import deps_from
+from bot.digest import DigestService
+
+MAX_DIGEST_DAYS = 90
 HELP = (
     "*/hitl* commands:\n"
     "• `/hitl digest [days]`: post the support digest for the last day (or days) now\n"
@@ -18,9 +22,23 @@ HELP = (
 async def handle_hitl_command(
     ack: AsyncAck, command: dict[str, Any], context: AsyncBoltContext, logger: Logger
 ) -> None:
-    """Acknowledge at once; the work, if any, runs after the ack."""
+    """Acknowledge at once; the digest is built and posted after the ack."""
     words = str(command.get("text") or "").split()
     if not words or words[0] == "help":
         await ack(text=HELP)
         return
-    await ack(text=f"Unknown sub-command `{words[0]}`.\n{HELP}")
+    if words[0] != "digest":
+        await ack(text=f"Unknown sub-command `{words[0][:40]}`.\n{HELP}")
+        return
+    days = words[1] if len(words) > 1 else "1"
+    if not days.isdigit() or not 1 <= int(days) <= MAX_DIGEST_DAYS:
+        await ack(text=f"`days` must be a whole number from 1 to {MAX_DIGEST_DAYS}.")
+        return
+    deps = deps_from(context)
+    await ack(text=f"Posting the digest for the last {days} day(s) in <#{deps.digest.channel}>…")
+    deps.worker.submit(_post(deps.digest, int(days), logger), name="digest-on-demand")
+
+
+async def _post(digest: DigestService, days: int, logger: Logger) -> None:
+    await digest.post(await digest.build(days))
+    logger.info("on-demand digest for %d day(s) posted", days)
