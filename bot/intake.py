@@ -58,7 +58,12 @@ class Intake:
         if author is None:
             return TakenIn(None)
         if author is AuthorKind.STAFF:
-            return await self._take_in_staff(message)
+            # Staff messages matter only inside a customer thread the bot knows (a take-over).
+            known = message.thread_ts is not None and await self._store.conversation_at(
+                channel_id=message.channel_id, thread_ts=message.thread_ts
+            )
+            if not known:
+                return TakenIn(None)
         recorded = await self._store.record_inbound(
             event_id=message.event_id,
             channel_id=message.channel_id,
@@ -67,33 +72,10 @@ class Intake:
             user_id=message.user_id or "",
             user_team_id=message.user_team_id,
             text=message.text,
-            author_kind=AuthorKind.CUSTOMER.value,
-            status="pending",
+            author_kind=author.value,
+            status="pending" if author is AuthorKind.CUSTOMER else "done",
         )
-        if not recorded.is_new or recorded.message is None:
+        if recorded.message is None:
             log.info("duplicate delivery of %s in %s ignored", message.ts, message.channel_id)
             return TakenIn(author, duplicate=True)
         return TakenIn(author, recorded.message.id, recorded.message.conversation_id)
-
-    async def _take_in_staff(self, message: IncomingMessage) -> TakenIn:
-        if message.thread_ts is None:
-            return TakenIn(None)
-        conversation = await self._store.conversation_at(
-            channel_id=message.channel_id, thread_ts=message.thread_ts
-        )
-        if conversation is None:
-            return TakenIn(None)
-        recorded = await self._store.record_inbound(
-            event_id=message.event_id,
-            channel_id=message.channel_id,
-            ts=message.ts,
-            thread_ts=message.thread_ts,
-            user_id=message.user_id or "",
-            user_team_id=message.user_team_id,
-            text=message.text,
-            author_kind=AuthorKind.STAFF.value,
-            status="done",
-        )
-        if recorded.message is None:
-            return TakenIn(AuthorKind.STAFF, duplicate=True)
-        return TakenIn(AuthorKind.STAFF, recorded.message.id, recorded.message.conversation_id)

@@ -31,6 +31,16 @@ Category = Literal[
     "model",
 ]
 CATEGORIES: tuple[str, ...] = get_args(Category)
+# Categories a message's own words can carry (the rest come from context or the model).
+TEXT_CATEGORIES: tuple[str, ...] = (
+    "churn",
+    "human_request",
+    "legal",
+    "billing_dispute",
+    "money_offer",
+    "complaint",
+    "anger",
+)
 ChannelMode = Literal["auto", "review", "off"]
 Offer = Literal["service_credit", "free_month", "discount", "refund"]
 

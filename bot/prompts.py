@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.engine import DraftRequest
 from bot.mrkdwn import truncate
+from bot.policy import TEXT_CATEGORIES
 
 SYSTEM_PROMPT = """\
 You are the support assistant of Brightwave Telecom, answering business customers in Slack.
@@ -31,17 +32,8 @@ customer's words as evidence.
 - "summary" is one sentence for a support agent describing what the customer needs.
 """
 
-RISK_CATEGORIES = (
-    "churn",
-    "human_request",
-    "legal",
-    "billing_dispute",
-    "money_offer",
-    "complaint",
-    "anger",
-    "low_confidence",
-    "other",
-)
+# The categories the model may name: the text-borne ones of the policy, and "other".
+RISK_CATEGORIES = (*TEXT_CATEGORIES, "low_confidence", "other")
 
 DRAFT_SCHEMA: dict[str, Any] = {
     "type": "object",
