@@ -190,7 +190,10 @@ def build_runtime(
     sla = SlaMonitor(
         client=slack, store=store, escalations=escalations, outbox=outbox, policy=policy.sla
     )
-    runtime_jobs: dict[str, Callable[[], Awaitable[object]]] = {"sla": sla.run_once}
+    runtime_jobs: dict[str, Callable[[], Awaitable[object]]] = {
+        "sla": sla.run_once,
+        "cards": desk.post_missing_cards,
+    }
     scheduler = Scheduler(runtime_jobs)
     log.info(
         "built app: engine=%s, database=%s, knowledge base=%d articles",
@@ -284,4 +287,8 @@ async def _healthz(request: web.Request) -> web.Response:
     except Exception as error:  # any failure means "not healthy"; say which, not the details
         log.warning("health check failed: %s", type(error).__name__)
         return web.json_response({"ok": False, "database": "down"}, status=503)
-    return web.json_response({"ok": True, "database": "up"})
+    body: dict[str, object] = {"ok": True, "database": "up"}
+    if request.app[DEPS_KEY].desk.agent_channel_shared:
+        # Still up, but an operator must act: escalation cards are being withheld.
+        body["warning"] = "HITL_AGENT_CHANNEL is shared with another organisation: cards withheld"
+    return web.json_response(body)

@@ -132,6 +132,26 @@ class Desk:
             permalink=permalink,
         )
 
+    async def post_missing_cards(self) -> int:
+        """Post the cards that were withheld (or failed), once the agent channel is safe."""
+        waiting = await self.escalations.without_card()
+        # Ask Slack afresh: this is how a fixed channel is noticed before the cache expires.
+        if not waiting or await self._agent_channel_is_shared(fresh=True):
+            return 0
+        posted = 0
+        for escalation in waiting:
+            conversation = await self._store.conversation(escalation.conversation_id)
+            if conversation is None:
+                continue
+            await self.post_card(escalation, conversation)
+            posted += 1
+        return posted
+
+    @property
+    def agent_channel_shared(self) -> bool | None:
+        """What the last check found: True when cards are being withheld, None if never checked."""
+        return self._shared_checked[1] if self._shared_checked else None
+
     async def refresh_card(self, escalation: Escalation) -> None:
         """Re-render the card in place from the stored escalation."""
         if not escalation.card_channel or not escalation.card_ts:
@@ -209,9 +229,10 @@ class Desk:
         scored.sort(key=lambda pair: pair[0], reverse=True)
         return tuple(text for _, text in scored[:limit])
 
-    async def _agent_channel_is_shared(self) -> bool:
+    async def _agent_channel_is_shared(self, *, fresh: bool = False) -> bool:
         now = time.monotonic()
-        if self._shared_checked and now - self._shared_checked[0] < SHARED_CHECK_SECONDS:
+        recent = self._shared_checked and now - self._shared_checked[0] < SHARED_CHECK_SECONDS
+        if recent and not fresh and self._shared_checked:
             return self._shared_checked[1]
         try:
             info = (await self._client.conversations_info(channel=self.agent_channel))["channel"]

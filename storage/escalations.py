@@ -217,6 +217,17 @@ class EscalationStore:
             )
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    async def without_card(self, *, limit: int = 50) -> list[Escalation]:
+        """Pending escalations whose card was never posted, oldest first."""
+        async with self.sessions() as session:
+            statement = (
+                select(Escalation)
+                .where(Escalation.status == "pending", Escalation.card_ts.is_(None))  # type: ignore[union-attr]
+                .order_by(Escalation.id)  # type: ignore[arg-type]
+                .limit(limit)
+            )
+            return list((await session.execute(statement)).scalars())
+
     async def overdue(self, *, created_before: datetime) -> list[Escalation]:
         """Pending escalations older than the SLA that were never reminded about."""
         async with self.sessions() as session:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 
+import aiohttp
+
 from emulators import SlackEmulator
 from tests.conftest import Bot
 from tests.scenarios.test_escalation import ANGRY_CHURN, labels
@@ -148,3 +150,23 @@ async def test_an_agent_replying_in_the_thread_takes_over(bot: Bot, slack: Slack
 
     card = slack.message("C_AGENTS", card_ts)
     assert card is not None and "Taken over by <@U_ANA>" in json.dumps(card["blocks"])
+
+
+async def test_cards_are_withheld_from_a_shared_agent_channel_until_it_is_safe(
+    bot: Bot, slack: SlackEmulator
+) -> None:
+    agents = slack.workspace.channels["C_AGENTS"]
+    agents.is_ext_shared, agents.connected_team_ids = True, ["T_ACME"]
+
+    delivery = await slack.user_says("C_ACME", "U_DANA", ANGRY_CHURN)
+    await bot.idle()
+    thread_ts = str(delivery.ts)
+
+    assert slack.calls_to("chat.postMessage", channel="C_AGENTS") == []
+    assert len(slack.thread("C_ACME", thread_ts)) == 2  # the customer still got the holding reply
+    async with aiohttp.ClientSession() as session, session.get(f"{bot.url}/healthz") as response:
+        assert "cards withheld" in (await response.json())["warning"]
+
+    agents.is_ext_shared, agents.connected_team_ids = False, []  # the operator fixes it
+    assert await bot.runtime.deps.desk.post_missing_cards() == 1
+    assert len(slack.calls_to("chat.postMessage", channel="C_AGENTS")) == 1
