@@ -204,3 +204,44 @@ async def test_healthz_reports_app_and_database_up(bot: Bot) -> None:
     async with aiohttp.ClientSession() as session, session.get(f"{bot.url}/healthz") as response:
         assert response.status == 200
         assert await response.json() == {"ok": True, "database": "up"}
+
+
+async def test_url_verification_is_answered_with_the_challenge(
+    bot: Bot, slack: SlackEmulator, shared_dir
+) -> None:
+    body = (shared_dir / "slack" / "payloads" / "url_verification.json").read_bytes()
+    timestamp = str(int(time.time()))
+    signature = SignatureVerifier(SIGNING_SECRET).generate_signature(
+        timestamp=timestamp, body=body.decode()
+    )
+
+    delivery = await slack.send_raw(
+        body, content_type="application/json", timestamp=timestamp, signature=signature
+    )
+
+    assert delivery.status == 200
+    assert delivery.json == {"challenge": json.loads(body)["challenge"]}
+
+
+async def test_dropped_calls_in_an_outage_region_get_the_outage_and_its_end(
+    bot: Bot, slack: SlackEmulator
+) -> None:
+    delivery = await slack.user_says("C_ACME", "U_ERIK", "Our calls keep dropping near Northgate.")
+
+    answer = await slack.wait_for("chat.postMessage", channel="C_ACME")
+    assert answer.params["thread_ts"] == delivery.ts
+    assert "cell site failure near Northgate" in answer.params["text"]
+    assert "Expected to be fixed by 25 Nov 2026, 18:00 UTC" in answer.params["text"]
+
+
+async def test_channel_in_off_mode_gets_no_reply(
+    start_bot: StartBot, slack: SlackEmulator, tmp_path
+) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("channels:\n  modes:\n    C_INITECH: 'off'\n")
+    bot = await start_bot(hitl_policy_file=policy)
+
+    await slack.user_says("C_INITECH", "U_GRACE", "I want to cancel my contract!")
+    await bot.idle()
+
+    assert slack.calls_to("chat.postMessage") == []
