@@ -99,6 +99,7 @@ class Desk:
             ),
             org_name=_org_name(account, conversation),
             review_only=review_only,
+            question=message.text if message else "",
         )
         await self.post_card(escalation, conversation)
         return escalation
@@ -223,7 +224,7 @@ class Desk:
             return ()
         scored = []
         for escalation in await self.escalations.decided(limit=200):
-            overlap = len(words & set(tokenize(escalation.summary + " " + escalation.draft)))
+            overlap = len(words & set(tokenize(f"{escalation.summary} {escalation.question}")))
             if overlap >= 2 and escalation.final_text:
                 scored.append((overlap, escalation.final_text))
         scored.sort(key=lambda pair: pair[0], reverse=True)

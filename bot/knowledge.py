@@ -113,8 +113,10 @@ def tokenize(text: str) -> list[str]:
 def _stem(word: str) -> str:
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
+            word = word[: -len(suffix)]
+            break
+    # "charge", "charged" and "charges" all become "charg".
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
 
 
 def default_kb_dir() -> Path:

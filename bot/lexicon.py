@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.policy import IntentRule, LexiconPolicy
-from bot.risk_text import FUZZY_MIN, Token, plain, split_sentences, stem, typo_of
+from bot.risk_text import (
+    FUZZY_MIN,
+    MASK_CHARS,
+    Token,
+    plain,
+    split_sentences,
+    stem,
+    typo_of,
+)
 
 _SUFFIX_MIN = 6  # shortest lexicon word recognised at the end of a run-together token
 _SPLIT_PART = 3  # shortest half when a run-together token splits into two known words
@@ -16,6 +25,15 @@ _TOKEN_CACHE = 50_000
 _LONGEST_TERM = 8  # words in the longest configured phrase a slot may hold
 _VETO_BEFORE = 5  # "in which cases can I ask for a refund": the framing comes first
 _VETO_AFTER = 4  # "cancel my subscription to your newsletter"
+# A rule with the widest window pairs its slots anywhere in the message, across sentences:
+# "I never ordered this. Why is there a payment on my card?"
+MESSAGE_WIDE = 20
+# A routine word does not veto across these: "deactivate my profile *and* stop all emails".
+_COORDINATORS = frozenset({"and", "or", "then", "plus", "also"})
+# A veto term written "?if i" applies anywhere in a sentence that asks a question.
+_QUESTION_VETO = "?"
+# Masked swearing ("f***", "sh*t") is resolved against the words of this category's rules.
+_MASKED_CATEGORY = "anger"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +60,9 @@ class _Sentence:
     tokens: list[Token]
     matches: list[frozenset[str]]
     index: dict[str, list[int]]
+    # Stretches between commas and coordinators ("and", "or"), which a veto cannot cross.
+    segments: list[int]
+    question: bool
 
     def find(self, term: Term) -> list[Span]:
         """Return the spans where the consecutive words of `term` occur."""
@@ -62,6 +83,7 @@ class _CompiledRule:
     slots: tuple[tuple[Term, ...], ...]
     phrases: tuple[Term, ...]
     unless: tuple[Term, ...]
+    question_unless: tuple[Term, ...]
 
     phrase_heads: frozenset[str]
     slot_heads: tuple[frozenset[str], ...]
@@ -105,6 +127,18 @@ class LexiconMatcher:
         )
         known = {plain(word) for word in (*policy.known_words, *dictionary)}
         self._known = frozenset(known | {stem(word) for word in known} | vocabulary)
+        self._masked_targets = tuple(
+            sorted(
+                {
+                    (plain(word), stem(word))
+                    for rule in policy.rules
+                    if rule.category == _MASKED_CATEGORY
+                    for entry in (*(t for slot in rule.slots for t in slot), *rule.phrases)
+                    for word in entry.split()
+                    if len(word) >= 3
+                }
+            )
+        )
         self._negators = frozenset(stem(word) for word in policy.negators)
         self._passthrough = frozenset(stem(word) for word in policy.negation_passthrough)
         self._lookup: Callable[[str, str], frozenset[str]] = lru_cache(maxsize=_TOKEN_CACHE)(
@@ -113,13 +147,19 @@ class LexiconMatcher:
 
     def match(self, text: str) -> list[Hit]:
         """Return one hit per rule that fires anywhere in the text."""
-        sentences = [self._read(self._split_glued(tokens)) for tokens in split_sentences(text)]
+        split = [self._split_glued(tokens) for tokens in split_sentences(text)]
+        sentences = [self._read(tokens, _asks(text, tokens)) for tokens in split]
+        whole = (
+            [self._read([t for tokens in split for t in tokens], any(s.question for s in sentences))]
+            if len(sentences) > 1
+            else sentences
+        )
         word_count = sum(len(sentence.tokens) for sentence in sentences)
         hits: list[Hit] = []
         for compiled in self._rules:
             if compiled.rule.max_words is not None and word_count > compiled.rule.max_words:
                 continue
-            for sentence in sentences:
+            for sentence in whole if compiled.rule.window >= MESSAGE_WIDE else sentences:
                 span = self._first_valid_span(compiled, sentence)
                 if span is not None:
                     first, last = sentence.tokens[span[0]], sentence.tokens[span[1] - 1]
@@ -127,14 +167,22 @@ class LexiconMatcher:
                     break
         return hits
 
-    def _read(self, tokens: list[Token]) -> _Sentence:
+    def _read(self, tokens: list[Token], question: bool) -> _Sentence:
         """Look every word up once and index the sentence by lexicon stem."""
         matches = [self._lookup(token.stem, token.word) for token in tokens]
         index: dict[str, list[int]] = {}
         for position, found in enumerate(matches):
             for word in found:
                 index.setdefault(word, []).append(position)
-        return _Sentence(tokens, matches, index)
+        segments: list[int] = []
+        segment = 0
+        for position, token in enumerate(tokens):
+            if position and (
+                token.word in _COORDINATORS or token.clause != tokens[position - 1].clause
+            ):
+                segment += 1
+            segments.append(segment)
+        return _Sentence(tokens, matches, index, segments, question)
 
     def _first_valid_span(self, compiled: _CompiledRule, sentence: _Sentence) -> Span | None:
         """Return the first span of the sentence where the rule fires and is not vetoed."""
@@ -145,8 +193,10 @@ class LexiconMatcher:
             if compiled.rule.negatable and self._negated(sentence.tokens, parts):
                 continue
             if vetoes is None:
+                if sentence.question and any(sentence.find(t) for t in compiled.question_unless):
+                    return None
                 vetoes = sorted(found for term in compiled.unless for found in sentence.find(term))
-            if _vetoed(vetoes, span):
+            if _vetoed(vetoes, span, sentence.segments):
                 continue
             return span
         return None
@@ -166,6 +216,8 @@ class LexiconMatcher:
         ]
         starts_per_slot = [[start for start, _ in spans] for spans in spans_per_slot]
         window = compiled.rule.window
+        if window >= MESSAGE_WIDE:
+            window = len(sentence.tokens)
         for anchor in spans_per_slot[0]:
             chosen = [anchor]
             for others, starts in zip(spans_per_slot[1:], starts_per_slot[1:], strict=True):
@@ -195,6 +247,8 @@ class LexiconMatcher:
 
     def _lookup_uncached(self, word: str, surface: str) -> frozenset[str]:
         """Return the lexicon stems a text word stands for, forgiving one typo or a lost space."""
+        if MASK_CHARS & set(surface):
+            return frozenset({word, *self._unmask(surface)})
         if self._is_known(word, surface) or len(surface) < FUZZY_MIN or word.isdigit():
             return frozenset({word})
         found = {target for target in self._fuzzy_targets if typo_of(word, target)}
@@ -207,6 +261,16 @@ class LexiconMatcher:
             if word[cut:] in self._vocabulary:
                 found.add(word[cut:])
         return frozenset({word, *found})
+
+    def _unmask(self, surface: str) -> set[str]:
+        """Read a masked word ("f***", "sh*t", "f**king") as the swearwords it can stand for."""
+        letters = surface.rstrip("s") if surface.endswith("s") else surface
+        pattern = "".join(
+            f"[a-z]{{1,{len(part) + 2}}}" if part[0] in MASK_CHARS else re.escape(part)
+            for part in re.findall(r"[*#@$%]+|[^*#@$%]+", letters)
+        )
+        shape = re.compile(pattern + "(?:s|es)?")
+        return {target for written, target in self._masked_targets if shape.fullmatch(written)}
 
     def _is_known(self, word: str, surface: str) -> bool:
         """Say whether a word is real as written, so it must not be read as a typo."""
@@ -234,25 +298,57 @@ class LexiconMatcher:
         return out
 
 
+def _expand(terms: Iterable[str], policy: LexiconPolicy, where: str) -> list[str]:
+    """Replace each "@name" by the shared word family of that name (verbs, objects, ...)."""
+    out: list[str] = []
+    for term in terms:
+        if term.startswith("@"):
+            if term[1:] not in policy.shared:
+                raise ValueError(f"{where}: no shared list named {term[1:]!r}")
+            out.extend(policy.shared[term[1:]])
+        else:
+            out.append(term)
+    return out
+
+
 def _compile(rule: IntentRule, policy: LexiconPolicy) -> _CompiledRule:
     """Stem a rule's terms and note the words that can start a match."""
-    slots = tuple(_terms(slot) for slot in rule.slots)
-    phrases = _terms(rule.phrases)
+    where = f"rule {rule.name!r}"
+    slots = tuple(_terms(_expand(slot, policy, where)) for slot in rule.slots)
+    phrases = _terms(_expand(rule.phrases, policy, where))
+    unless = _expand(rule.unless, policy, where)
     return _CompiledRule(
         rule=rule,
         slots=slots,
         phrases=phrases,
-        unless=_terms(policy.unless_terms(rule)),
+        unless=_terms(t for t in unless if not t.startswith(_QUESTION_VETO)),
+        question_unless=_terms(
+            t[len(_QUESTION_VETO) :] for t in unless if t.startswith(_QUESTION_VETO)
+        ),
         phrase_heads=frozenset(term[0] for term in phrases),
         slot_heads=tuple(frozenset(term[0] for term in slot) for slot in slots),
     )
 
 
-def _vetoed(vetoes: list[Span], span: Span) -> bool:
-    """Say whether a routine word sits next to the match ("cancel my *order*")."""
+def _asks(text: str, tokens: list[Token]) -> bool:
+    """Say whether a sentence ends in a question mark."""
+    tail = text[tokens[-1].end : tokens[-1].end + 8].lstrip(" \"')*")
+    return tail.startswith("?")
+
+
+def _vetoed(vetoes: list[Span], span: Span, segments: list[int]) -> bool:
+    """Say whether a routine word sits next to the match ("cancel my *order*").
+
+    The routine word must share a stretch of the sentence with the match: it does not reach
+    across a comma or an "and" ("deactivate my profile and stop all emails").
+    """
     low, high = span[0] - _VETO_BEFORE, span[1] + _VETO_AFTER
     first = bisect_left(vetoes, (low, 0))
-    return any(end <= high for _, end in vetoes[first : bisect_right(vetoes, (high, high))])
+    covered = set(segments[span[0] : span[1]])
+    return any(
+        end <= high and not covered.isdisjoint(segments[start:end])
+        for start, end in vetoes[first : bisect_right(vetoes, (high, high))]
+    )
 
 
 def _gap(anchor: Span, other: Span, chosen: list[Span]) -> int:

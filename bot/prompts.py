@@ -29,6 +29,9 @@ you used.
 cancellation intent, anger, a request for a person, a billing dispute or refund, legal or \
 compliance matters, demands for money, or anything you cannot answer. List each reason with the \
 customer's words as evidence.
+- <replies_agents_sent_in_similar_cases> shows how agents answered other customers: follow \
+their tone and what they decided, but never copy names, amounts, dates or account details \
+from them: they belong to other customers.
 - "summary" is one sentence for a support agent describing what the customer needs.
 """
 

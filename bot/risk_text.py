@@ -7,12 +7,21 @@ from dataclasses import dataclass
 
 _TOKEN = re.compile(
     r"(?P<money>[$€£]\s?\d[\d,.]*|\d[\d,.]*\s?(?:[$€£]|(?:dollars?|euros?|eur|usd|pounds?|gbp|bucks)\b))"
+    # Letters spelled out one by one ("f u c k", "s.h.i.t"): read as one word.
+    r"|(?P<spaced>(?<![^\W_])[^\W\d_](?:(?:[ .\-]|\*+)[^\W\d_]){2,}(?![^\W_]))"
+    # A word with letters masked out ("f***", "sh*t", "f**king"): the lexicon resolves it.
+    r"|(?P<masked>[^\W\d_]+[*#@$%]+[^\W\d_*#@$%]*(?:[*#@$%]+[^\W\d_]*)*(?:['’][^\W_]+)?)"
     r"|(?P<word>[^\W_]+(?:['’\-][^\W_]+)*)"
     r"|(?P<stop>[.!?;\n]+)"
     r"|(?P<comma>[,:()\"])",
     re.IGNORECASE,
 )
 MONEY = "moneyamount"
+# Any count of two or more ("3 times", "x3", "twice", "three times", "several times") reads as
+# this one word, and any third-or-later occasion ("3rd time", "fifth time") as the next one.
+TIMES = "ntimes"
+NTH_TIME = "nthtime"
+MASK_CHARS = frozenset("*#@$%")
 FUZZY_MIN = 5  # shorter words are too easily one edit away from another real word
 _CLAUSE_WORDS = frozenset({"but", "however", "although", "though"})
 _VOWELS = frozenset("aeiouy")
@@ -35,12 +44,55 @@ _IRREGULAR = {
 }
 
 
+_NUMBER_WORDS = {
+    word: str(value)
+    for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+} | {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100", "dozen": "12"}
+_ORDINAL_WORDS = {
+    word: value
+    for value, word in enumerate(
+        "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+        "twelfth".split()
+    )
+} | {"twentieth": 20, "hundredth": 100, "umpteenth": 99, "nth": 99}
+_ORDINAL_DIGITS = re.compile(r"(\d+)(?:st|nd|rd|th)")
+_MULTIPLIER = re.compile(r"(?:x(\d+)|(\d+)x)")
+# Words that stand for "more than once" before "times".
+_MANY = frozenset(
+    {"several", "multiple", "many", "numerous", "countless", "few", "couple", "umpteen",
+     "dozens", "hundreds", "million", "thousand", "100", "1000"}
+)
+_ONCE_MORE = frozenset({"twice", "thrice"})
+
+
+def count_of(word: str) -> int | None:
+    """Return the number a word stands for, written as digits or as a word ("3", "three")."""
+    w = plain(word)
+    if w.isdigit():
+        return int(w)
+    return int(_NUMBER_WORDS[w]) if w in _NUMBER_WORDS else None
+
+
+def ordinal_of(word: str) -> int | None:
+    """Return the rank an ordinal stands for ("3rd", "third"), else None."""
+    w = plain(word)
+    found = _ORDINAL_DIGITS.fullmatch(w)
+    if found:
+        return int(found.group(1))
+    return _ORDINAL_WORDS.get(w)
+
+
 def stem(word: str) -> str:
     """Reduce an inflected word to a crude stem so "cancelled" and "cancelling" meet "cancel"."""
     w = plain(word)
     if w in _IRREGULAR:
         return _IRREGULAR[w]
-    if len(w) <= 3 or w.isdigit():
+    if w in _NUMBER_WORDS:  # "three" and "3" are the same word
+        return _NUMBER_WORDS[w]
+    if len(w) <= 3 or w.isdigit() or MASK_CHARS & set(w):
         return w
     if w.endswith("ies") and len(w) > 4:
         w = w[:-3] + "y"
@@ -105,11 +157,44 @@ def split_sentences(text: str) -> list[list[Token]]:
         elif kind == "money":
             sentences[-1].append(Token(MONEY, MONEY, match.start(), match.end(), clause))
         else:
-            word = plain(match.group())
+            raw = match.group()
+            if kind == "spaced":
+                raw = "".join(char for char in raw if char.isalpha())
+            word = plain(raw)
             if word in _CLAUSE_WORDS:
                 clause += 1
             sentences[-1].append(Token(word, stem(word), match.start(), match.end(), clause))
-    return [sentence for sentence in sentences if sentence]
+    return [_counted(sentence) for sentence in sentences if sentence]
+
+
+def _counted(sentence: list[Token]) -> list[Token]:
+    """Fold repetition counts into one word: "3 times", "x3", "twice" -> ntimes."""
+    out: list[Token] = []
+    for token in sentence:
+        word = token.word
+        previous = out[-1] if out else None
+        canonical = None
+        if word in _ONCE_MORE or (
+            (found := _MULTIPLIER.fullmatch(word)) and int(found.group(1) or found.group(2)) >= 2
+        ):
+            canonical = TIMES
+        elif word in ("times", "x") and previous is not None:
+            count = count_of(previous.word)
+            if (count is not None and count >= 2) or previous.word in _MANY:
+                out.pop()
+                canonical = TIMES
+                token = Token(word, word, previous.start, token.end, token.clause)
+        elif word == "time" and previous is not None:
+            rank = ordinal_of(previous.word)
+            if rank is not None and rank >= 3:
+                out.pop()
+                canonical = NTH_TIME
+                token = Token(word, word, previous.start, token.end, token.clause)
+        if canonical is None:
+            out.append(token)
+        else:
+            out.append(Token(canonical, canonical, token.start, token.end, token.clause))
+    return out
 
 
 def typo_of(word: str, target: str) -> bool:

@@ -34,6 +34,7 @@ class EscalationStore:
         over_limit: str | None,
         org_name: str,
         review_only: bool = False,
+        question: str = "",
     ) -> Escalation:
         """Store a new pending escalation and its first audit entry."""
         now = utcnow()
@@ -48,6 +49,7 @@ class EscalationStore:
             over_limit=over_limit,
             org_name=org_name,
             review_only=review_only,
+            question=question,
             created_at=now,
         )
         async with self.sessions.begin() as session:

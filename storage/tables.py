@@ -121,6 +121,7 @@ class Escalation(SQLModel, table=True):
     score: float
     draft: str = Field(sa_column=Column(Text, nullable=False))
     summary: str = Field(default="", sa_column=Column(Text, nullable=False))
+    question: str = Field(default="", sa_column=Column(Text, nullable=False))  # what set it off
     over_limit: str | None = None  # why the draft breaks the compensation policy, if it does
     final_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     action: str | None = None  # approved | edited | taken_over
