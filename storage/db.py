@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import event, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -13,7 +17,6 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.pool import ConnectionPoolEntry
-from sqlmodel import SQLModel
 
 from storage import tables  # noqa: F401  (registers every table on SQLModel.metadata)
 
@@ -55,10 +58,27 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
     cursor.close()
 
 
+MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_LOCK = 4_811_203  # any fixed number, the same in every replica
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """Alembic's configuration, pointed at the shipped migrations (no alembic.ini needed)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
 async def create_schema(engine: AsyncEngine) -> None:
-    """Create missing tables; existing ones are left as they are."""
+    """Bring the schema to the latest migration; an up-to-date database is left as it is."""
     async with engine.begin() as connection:
-        await connection.run_sync(SQLModel.metadata.create_all)
+        if connection.dialect.name == "postgresql":
+            # Replicas starting together take turns; the lock ends with the transaction.
+            await connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+            )
+        await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), "head"))
 
 
 async def ping(engine: AsyncEngine) -> None:
