@@ -150,7 +150,11 @@ class LexiconMatcher:
         split = [self._split_glued(tokens) for tokens in split_sentences(text)]
         sentences = [self._read(tokens, _asks(text, tokens)) for tokens in split]
         whole = (
-            [self._read([t for tokens in split for t in tokens], any(s.question for s in sentences))]
+            [
+                self._read(
+                    [t for tokens in split for t in tokens], any(s.question for s in sentences)
+                )
+            ]
             if len(sentences) > 1
             else sentences
         )
@@ -298,16 +302,21 @@ class LexiconMatcher:
         return out
 
 
-def _expand(terms: Iterable[str], policy: LexiconPolicy, where: str) -> list[str]:
-    """Replace each "@name" by the shared word family of that name (verbs, objects, ...)."""
+def _expand(
+    terms: Iterable[str], policy: LexiconPolicy, where: str, seen: tuple[str, ...] = ()
+) -> list[str]:
+    """Replace each "@name" by the shared word family of that name, families within too."""
     out: list[str] = []
     for term in terms:
-        if term.startswith("@"):
-            if term[1:] not in policy.shared:
-                raise ValueError(f"{where}: no shared list named {term[1:]!r}")
-            out.extend(policy.shared[term[1:]])
-        else:
+        if not term.startswith("@"):
             out.append(term)
+            continue
+        name = term[1:]
+        if name not in policy.shared:
+            raise ValueError(f"{where}: no shared list named {name!r}")
+        if name in seen:
+            raise ValueError(f"{where}: shared list {name!r} includes itself")
+        out.extend(_expand(policy.shared[name], policy, where, (*seen, name)))
     return out
 
 

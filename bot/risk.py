@@ -15,6 +15,7 @@ from bot.tone import ToneReader
 _FROZEN = ConfigDict(frozen=True)
 _CAP = 0.95  # a count-based signal never reaches certainty on its own
 _MODEL_REASONS_SHOWN = 3
+_ANGER = "anger"
 
 
 class RiskReason(BaseModel):
@@ -130,6 +131,8 @@ class RiskScorer:
                 stacks=False,
             )
             for hit in self._matcher.match(text)
+            # "Damn good service": a swearword amid praise is emphasis, not anger.
+            if not (hit.rule.category == _ANGER and self._tone.praises(text, hit.evidence))
         ]
         for cue in self._tone.read(text, signals.thread_customer_texts):
             weight = self._policy.weight(cue.category) * cue.strength

@@ -10,7 +10,7 @@ _TOKEN = re.compile(
     # Letters spelled out one by one ("f u c k", "s.h.i.t"): read as one word.
     r"|(?P<spaced>(?<![^\W_])[^\W\d_](?:(?:[ .\-]|\*+)[^\W\d_]){2,}(?![^\W_]))"
     # A word with letters masked out ("f***", "sh*t", "f**king"): the lexicon resolves it.
-    r"|(?P<masked>[^\W\d_]+[*#@$%]+[^\W\d_*#@$%]*(?:[*#@$%]+[^\W\d_]*)*(?:['’][^\W_]+)?)"
+    r"|(?P<masked>[^\W\d_]+[*#@$%]+[^\W\d_*#@$%]*(?:[*#@$%]+[^\W\d_]*)*(?:['’][^\W_]+)?(?![\d$€£]))"
     r"|(?P<word>[^\W_]+(?:['’\-][^\W_]+)*)"
     r"|(?P<stop>[.!?;\n]+)"
     r"|(?P<comma>[,:()\"])",
@@ -47,23 +47,71 @@ _IRREGULAR = {
 _NUMBER_WORDS = {
     word: str(value)
     for value, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
     )
 } | {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100", "dozen": "12"}
 _ORDINAL_WORDS = {
     word: value
     for value, word in enumerate(
-        "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
-        "twelfth".split()
+        [
+            "zeroth",
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+            "eleventh",
+            "twelfth",
+        ]
     )
 } | {"twentieth": 20, "hundredth": 100, "umpteenth": 99, "nth": 99}
 _ORDINAL_DIGITS = re.compile(r"(\d+)(?:st|nd|rd|th)")
 _MULTIPLIER = re.compile(r"(?:x(\d+)|(\d+)x)")
 # Words that stand for "more than once" before "times".
 _MANY = frozenset(
-    {"several", "multiple", "many", "numerous", "countless", "few", "couple", "umpteen",
-     "dozens", "hundreds", "million", "thousand", "100", "1000"}
+    {
+        "several",
+        "multiple",
+        "many",
+        "numerous",
+        "countless",
+        "few",
+        "couple",
+        "umpteen",
+        "dozens",
+        "hundreds",
+        "million",
+        "thousand",
+        "100",
+        "1000",
+    }
 )
 _ONCE_MORE = frozenset({"twice", "thrice"})
 

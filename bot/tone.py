@@ -15,6 +15,48 @@ _WORD = re.compile(r"[A-Za-z]{2,}")
 _WORDS_SHOWN = 8
 _TREND_SHOWN = 4
 _VADER_MAX_CHARS = 2000
+# Swearing next to praise is emphasis, not anger ("Damn good service"): a word of praise must
+# sit right beside it, and the rest of the message read positive with no negative word and no
+# sign of sarcasm ("fucking great, another outage").
+_PRAISE_WORDS = frozenset(
+    [
+        "good",
+        "great",
+        "brilliant",
+        "amazing",
+        "awesome",
+        "excellent",
+        "fantastic",
+        "superb",
+        "lovely",
+        "nice",
+        "perfect",
+        "love",
+        "loved",
+        "impressive",
+        "impressed",
+        "quick",
+        "fast",
+        "speedy",
+        "helpful",
+        "thanks",
+        "thank",
+        "cheers",
+        "wonderful",
+        "legend",
+        "legends",
+        "genius",
+        "outstanding",
+        "incredible",
+        "smooth",
+        "easy",
+        "happy",
+        "pleased",
+    ]
+)
+_INTENSIFIERS = frozenset({"so", "very", "really", "pretty", "well", "too"})
+_PRAISE_MIN = 0.3
+_SARCASM = re.compile(r"\b(?:again|another|as usual|nothing|yeah right|not)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +85,24 @@ class ToneReader:
         """Return VADER's compound sentiment in [-1, 1]."""
         # VADER's cost grows with the square of the length: read the opening only.
         return float(self._vader.polarity_scores(text[:_VADER_MAX_CHARS])["compound"])
+
+    def praises(self, text: str, words: str) -> bool:
+        """Say whether `words` (a swearword, say) sit next to praise in a positive message."""
+        at = text.find(words)
+        if at < 0:
+            return False
+        before = [word.lower() for word in _WORD.findall(text[:at])[-1:]]
+        after = [word.lower() for word in _WORD.findall(text[at + len(words) :])[:2]]
+        if after[:1] and after[0] in _INTENSIFIERS:
+            after = after[1:]
+        # The swearword intensifies the praise beside it: "damn good", "great bloody job".
+        if not any(word in _PRAISE_WORDS for word in (*before, *after[:1])):
+            return False
+        rest = text[:at] + " " + text[at + len(words) :]
+        if _SARCASM.search(rest):
+            return False
+        scores = self._vader.polarity_scores(rest[:_VADER_MAX_CHARS])
+        return float(scores["compound"]) >= _PRAISE_MIN and float(scores["neg"]) == 0.0
 
     def read(self, text: str, earlier: Sequence[str] = ()) -> list[ToneSignal]:
         """Return every tone cue found in the message and in its thread's trend."""

@@ -319,3 +319,158 @@ def test_oversized_message_is_still_scored_to_the_end(scorer: RiskScorer) -> Non
     assessment = scorer.assess(text)
     assert assessment.decision == "escalate"
     assert reason(assessment, "churn").evidence == '"cancel my contract"'
+
+
+# --- mechanisms that let one rule cover many wordings -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Got charged 3 times for the same ride",
+        "you billed me four times for one order",
+        "I was debited x2 for the gas bill",
+        "they took the money 2x",
+        "charged twice for one invoice",
+    ],
+)
+def test_repeat_counts_read_alike_in_digits_words_and_multipliers(
+    scorer: RiskScorer, text: str
+) -> None:
+    assessment = scorer.assess(text)
+    assert assessment.decision == "escalate"
+    assert "billing_dispute" in categories(assessment)
+
+
+def test_counts_are_folded_into_one_word() -> None:
+    from bot.risk_text import NTH_TIME, TIMES, split_sentences
+
+    words = [t.word for s in split_sentences("charged 3 times, x4, three times, twice") for t in s]
+    assert words == ["charged", TIMES, TIMES, TIMES, TIMES]
+    stems = [t.stem for s in split_sentences("the 5th time, the third time, one time") for t in s]
+    assert stems == ["the", NTH_TIME, "the", NTH_TIME, "1", "tim"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "for f***'s sake just fix the internet",
+        "what the f*ck is going on with my account",
+        "this is such bulls**t",
+        "s h i t service",
+    ],
+)
+def test_masked_and_spelled_out_swearing_is_anger(scorer: RiskScorer, text: str) -> None:
+    assessment = scorer.assess(text)
+    assert assessment.decision == "escalate"
+    assert "anger" in categories(assessment)
+
+
+def test_a_price_glued_to_a_word_is_not_a_masked_word(scorer: RiskScorer) -> None:
+    assert "anger" not in categories(scorer.assess("refunding$299"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Damn good service today, thanks!", "great bloody job guys", "fucking love the new app"],
+)
+def test_swearing_that_intensifies_praise_is_not_anger(scorer: RiskScorer, text: str) -> None:
+    assessment = scorer.assess(text)
+    assert assessment.decision == "auto", assessment.reasons
+
+
+@pytest.mark.parametrize(
+    "text", ["shit service, great", "fucking great, another outage", "where is my damn invoice"]
+)
+def test_swearing_beside_complaint_or_sarcasm_stays_anger(scorer: RiskScorer, text: str) -> None:
+    assert "anger" in categories(scorer.assess(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to disable my account permanently",
+        "how do I permanently deactivate my profile and stop all emails",
+        "shut down my profile please",
+    ],
+)
+def test_verbs_of_closing_form_one_family(scorer: RiskScorer, text: str) -> None:
+    assert scorer.assess(text).top_reason.category == "churn"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "text", ["How do I disable notifications?", "How do I delete a photo from my profile?"]
+)
+def test_closing_a_routine_thing_stays_auto(scorer: RiskScorer, text: str) -> None:
+    assert scorer.assess(text).decision == "auto"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my salary went in but the app says I've got £0, where has my money gone??",
+        "my money has vanished from my savings account",
+        "I never ordered this. Why is there a payment on my card?",
+        "I received a parcel I never ordered and now there's a payment for it on my card",
+        "There's a charge on my statement I never authorised.",
+        "There's a £250 fee on my account that I was told would be waived.",
+    ],
+)
+def test_money_loss_framings_are_billing_disputes(scorer: RiskScorer, text: str) -> None:
+    assessment = scorer.assess(text)
+    assert assessment.decision == "escalate"
+    assert "billing_dispute" in categories(assessment)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Where can I see the money I transferred to my savings pot?",
+        "I was told it would be free to add a second line, is that right?",
+    ],
+)
+def test_money_questions_without_loss_stay_auto(scorer: RiskScorer, text: str) -> None:
+    assert scorer.assess(text).decision == "auto"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can I talk to whoever is in charge?",
+        "let me talk to your boss",
+        "I need to speak with someone higher up",
+    ],
+)
+def test_asking_for_someone_senior_is_a_human_request(scorer: RiskScorer, text: str) -> None:
+    assert scorer.assess(text).top_reason.category == "human_request"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["please block my card, I think someone copied it", "someone cloned my card"],
+)
+def test_someone_else_misusing_a_card_is_fraud(scorer: RiskScorer, text: str) -> None:
+    assert "legal" in categories(scorer.assess(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Do I get a refund of the unused months if I upgrade mid-contract?",
+        "What happens to my refund if I change my flight?",
+        "Can I get a refund if I don't like the product?",
+    ],
+)
+def test_hypothetical_refund_questions_stay_auto(scorer: RiskScorer, text: str) -> None:
+    assert scorer.assess(text).decision == "auto"
+
+
+def test_a_conditional_refund_demand_still_escalates(scorer: RiskScorer) -> None:
+    assert scorer.assess("I want a refund if you can't deliver by Friday").decision == "escalate"
+
+
+def test_an_unknown_shared_family_in_a_slot_is_reported(policy: RiskPolicy) -> None:
+    rule = policy.lexicon.rules[0].model_copy(update={"slots": (("@no_such_family",), ("x",))})
+    lexicon = policy.lexicon.model_copy(update={"rules": (rule,)})
+    with pytest.raises(ValueError, match="no_such_family"):
+        RiskScorer(policy.model_copy(update={"lexicon": lexicon}))

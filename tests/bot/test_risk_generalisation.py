@@ -5,8 +5,13 @@ SaaS, banking, utilities, airlines, e-commerce) in many registers, with hard neg
 uses of risky words, negations, indirect churn and indirect requests for a person. The rules
 were tuned against it, so it guards against regressions rather than proving generalisation.
 
-`UNSEEN` below was written after the last rule change and never tuned on: it is the honest
-check of how the rules hold on phrasings nobody fitted them to. Its bar sits lower on purpose.
+`UNSEEN` was written after an earlier round of tuning; its misses then guided the next round
+(numbers as digits or words, masked swearing, verb families, money-loss framings, praise-context
+swearing, hypothetical refund questions), so it is now a regression set too.
+
+`UNSEEN2` was written before that round and scored only in aggregate while the rules changed:
+it is the honest check of how the rules hold on phrasings nobody fitted them to. Its bar sits
+lower on purpose. Do not tune the rules on its individual messages; write a fresh set instead.
 """
 
 from __future__ import annotations
@@ -21,14 +26,19 @@ from bot.risk import RiskScorer
 
 HOLDOUT = Path(__file__).parent / "data" / "escalation_holdout.jsonl"
 
-# Reached when written: clear-tier recall 98.2 %, routine escalated 0.5 % (clear) / 2.7 % (all).
+# Reached: clear-tier recall 98.8 %, routine escalated 0.0 % (clear) / 1.4 % (all).
 CLEAR_RECALL_MIN = 0.90
 ROUTINE_ESCALATED_MAX = 0.05
-# Reached on UNSEEN when written: recall 60 % (12/20), routine escalated 5 % (1/20).
-UNSEEN_RECALL_MIN = 0.55
+# Reached on UNSEEN: recall 60 % (12/20) and 5 % routine escalated when written; 100 % and
+# 0 % after the round its misses guided.
+UNSEEN_RECALL_MIN = 0.90
 UNSEEN_ROUTINE_ESCALATED_MAX = 0.10
+# Reached on UNSEEN2: before the mechanism round recall 60 % (18/30) with 23 % routine
+# escalated (7/30); after it 77 % (23/30) with 20 % (6/30).
+UNSEEN2_RECALL_MIN = 0.70
+UNSEEN2_ROUTINE_ESCALATED_MAX = 0.25
 
-# text, needs_human, reason -- written after tuning; do not tune the rules on these.
+# text, needs_human, reason -- written after an earlier round; later rounds were guided by it.
 UNSEEN: list[tuple[str, bool, str]] = [
     (
         "We'd like to give you 30 days' notice that we're ending our service agreement.",
@@ -118,6 +128,166 @@ UNSEEN: list[tuple[str, bool, str]] = [
     ("Can I change my seat after online check-in?", False, "none"),
 ]
 
+# A second unseen set, written before the mechanism round of this change and scored only in
+# aggregate while the rules changed: 30 messages needing a human, 30 routine ones (many with
+# risky words used harmlessly).
+UNSEEN2: list[tuple[str, bool, str]] = [
+    # -- needs a human --
+    (
+        "We've decided to take our payroll to another provider when the contract's up, what "
+        "do we need to do?",
+        True,
+        "churn",
+    ),
+    ("Please shut down our team workspace for good and stop billing us.", True, "churn"),
+    ("I no longer wish to be a customer. Close everything down please.", True, "churn"),
+    ("How much would it cost me to get out of my broadband contract early?", True, "churn"),
+    (
+        "Not renewing the airline credit card this year, the annual fee isn't worth it anymore.",
+        True,
+        "churn",
+    ),
+    (
+        "thinking about cancelling my membership, the delivery times have been rubbish lately",
+        True,
+        "churn",
+    ),
+    ("Can I speak with someone who actually knows what they're doing?", True, "human_request"),
+    ("This bot keeps going in circles. Get me a human.", True, "human_request"),
+    ("I'd like my case passed up to a team leader please.", True, "human_request"),
+    ("Is there a phone number where I can reach an actual advisor?", True, "human_request"),
+    (
+        "Please have somebody from the billing department ring me this afternoon.",
+        True,
+        "human_request",
+    ),
+    (
+        "You've debited my account two times for the same electricity bill this month.",
+        True,
+        "billing_dispute",
+    ),
+    (
+        "There's a €39.99 charge from you on my statement and I have no idea what it is for.",
+        True,
+        "billing_dispute",
+    ),
+    (
+        "I paid for extra legroom on my flight but got a normal seat. I want the difference back.",
+        True,
+        "billing_dispute",
+    ),
+    (
+        "The promotional rate I signed up for has disappeared and my bill went up by £20 with "
+        "no warning.",
+        True,
+        "billing_dispute",
+    ),
+    ("I was charged a roaming fee even though I never left the country.", True, "billing_dispute"),
+    (
+        "My subscription was supposed to be cancelled in March but you've taken payment for "
+        "April and May.",
+        True,
+        "billing_dispute",
+    ),
+    (
+        "Third engineer visit missed this month. I want this formally logged as a complaint.",
+        True,
+        "complaint",
+    ),
+    (
+        "The way your staff spoke to me at the check-in desk was completely out of order.",
+        True,
+        "complaint",
+    ),
+    ("Your delivery driver threw my parcel over the fence and it's smashed.", True, "complaint"),
+    (
+        "I've been on hold for 90 minutes twice this week and nobody ever picks up. Terrible.",
+        True,
+        "complaint",
+    ),
+    ("this is a sh*t show, nothing in the app works", True, "anger"),
+    ("Are you people completely incompetent?? Fix my account NOW", True, "anger"),
+    (
+        "Absolutely fuming. Third time the direct debit has failed because of YOUR system.",
+        True,
+        "anger",
+    ),
+    ("what a bunch of clowns, lost my bag AGAIN", True, "anger"),
+    (
+        "I'm going to raise this with the energy regulator if it isn't sorted by Friday.",
+        True,
+        "legal",
+    ),
+    (
+        "Under GDPR I'm requesting a copy of all the personal data you store about me.",
+        True,
+        "legal",
+    ),
+    (
+        "My solicitor will be in touch about the water damage your contractor caused.",
+        True,
+        "legal",
+    ),
+    (
+        "Someone has opened a phone contract using my address and name, I never applied for it.",
+        True,
+        "other",
+    ),
+    (
+        "There are three transactions on my card from a shop in Lisbon, I've never been to "
+        "Portugal.",
+        True,
+        "other",
+    ),
+    # -- routine --
+    ("How do I cancel a direct debit I set up by mistake for the gym?", False, "none"),
+    ("Is your sales team available on weekends for enterprise quotes?", False, "none"),
+    ("What's your refund policy for unused gift cards?", False, "none"),
+    ("If I downgrade to the basic plan, do I lose my saved projects?", False, "none"),
+    ("How do I delete an old delivery address from my profile?", False, "none"),
+    ("Can I remove a user from our workspace without deleting their files?", False, "none"),
+    (
+        "I was charged twice last month but you already refunded it, thanks for sorting that.",
+        False,
+        "none",
+    ),
+    ("Damn, that was fast! Thanks for fixing my connection.", False, "none"),
+    ("How many times can I change my flight date without a fee?", False, "none"),
+    ("Will I be charged if I cancel my hotel booking 48 hours before?", False, "none"),
+    ("Is there a fee for withdrawing cash abroad with this card?", False, "none"),
+    ("How do I stop the marketing emails but keep the order updates?", False, "none"),
+    ("My refund arrived today, thanks a lot!", False, "none"),
+    ("How long does a bank transfer to another bank usually take?", False, "none"),
+    ("Can I pay my bill in two instalments this month?", False, "none"),
+    ("How do I move my number to a new SIM after losing my phone?", False, "none"),
+    ("The engineer was brilliant, please pass on my thanks to him.", False, "none"),
+    (
+        "Does the premium plan include priority support with a dedicated account manager?",
+        False,
+        "none",
+    ),
+    ("Can I upgrade my seat to business class using miles?", False, "none"),
+    ("How do I report a power cut in my street?", False, "none"),
+    ("Is my card blocked automatically if I enter the wrong PIN three times?", False, "none"),
+    ("Can you remind me when my contract ends so I can look at upgrade options?", False, "none"),
+    (
+        "I'd like to close my old savings pot and move the money into my current account.",
+        False,
+        "none",
+    ),
+    ("What time does the helpdesk close on Saturdays?", False, "none"),
+    ("holy shit that was quick, thanks!", False, "none"),
+    ("Could you send me last year's invoices as one PDF?", False, "none"),
+    ("Can I get a receipt for the refund you issued last week?", False, "none"),
+    (
+        "If my flight is delayed more than 3 hours, am I entitled to compensation?",
+        False,
+        "none",
+    ),
+    ("Which payment methods do you accept for international orders?", False, "none"),
+    ("Do you price-match if I find the same TV cheaper elsewhere?", False, "none"),
+]
+
 
 @pytest.fixture(scope="module")
 def scorer() -> RiskScorer:
@@ -160,3 +330,15 @@ def test_rules_hold_on_unseen_messages(scorer: RiskScorer) -> None:
     assert overall.recall is not None and overall.recall >= UNSEEN_RECALL_MIN, overall
     assert overall.routine_escalated is not None
     assert overall.routine_escalated <= UNSEEN_ROUTINE_ESCALATED_MAX, overall
+
+
+def test_rules_hold_on_a_second_unseen_set(scorer: RiskScorer) -> None:
+    rows = [
+        LabelledMessage(text=text, needs_human=needed, reason=reason)
+        for text, needed, reason in UNSEEN2
+    ]
+    assert sum(needed for _, needed, _ in UNSEEN2) == 30 and len(UNSEEN2) == 60
+    _, overall = _ours(scorer, rows)
+    assert overall.recall is not None and overall.recall >= UNSEEN2_RECALL_MIN, overall
+    assert overall.routine_escalated is not None
+    assert overall.routine_escalated <= UNSEEN2_ROUTINE_ESCALATED_MAX, overall
