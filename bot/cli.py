@@ -93,9 +93,9 @@ async def _socket_mode(settings: Settings, app: web.Application, runtime: object
     handler = AsyncSocketModeHandler(runtime.bolt, settings.slack_app_token.get_secret_value())
     log.info("Socket Mode connected; /healthz on port %d", settings.port)
     try:
-        await handler.start_async()
+        await handler.start_async()  # type: ignore[no-untyped-call]
     finally:
-        await handler.close_async()
+        await handler.close_async()  # type: ignore[no-untyped-call]
         await runner.cleanup()
     return 0
 

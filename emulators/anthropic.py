@@ -139,11 +139,11 @@ class AnthropicEmulator(LocalServer):
         reply = await self._next_reply(body)
         if reply is None:
             self.unexpected.append(body)
-            message = (
+            problem = (
                 f"AnthropicEmulator: unexpected request #{len(self.requests)} "
                 "(script empty and no default responder)"
             )
-            return _error_response(500, "api_error", message)
+            return _error_response(500, "api_error", problem)
         if reply.latency:
             await asyncio.sleep(reply.latency)
         if reply.is_error:

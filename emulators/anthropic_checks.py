@@ -30,9 +30,9 @@ def _tool_pairing_problem(messages: list[dict[str, Any]]) -> str | None:
     """Check every tool_use is answered by a tool_result in the very next user turn."""
     for i, message in enumerate(messages):
         if message.get("role") == "user" and i > 0:
-            asked = {b.get("id") for b in _blocks(messages[i - 1]) if b.get("type") == "tool_use"}
+            offered = {b.get("id") for b in _blocks(messages[i - 1]) if b.get("type") == "tool_use"}
             for block in _blocks(message):
-                if block.get("type") == "tool_result" and block.get("tool_use_id") not in asked:
+                if block.get("type") == "tool_result" and block.get("tool_use_id") not in offered:
                     return (
                         f"messages.{i}.content: unexpected `tool_use_id` found in `tool_result` "
                         f"blocks: {block.get('tool_use_id')}. Each `tool_result` block must have "

@@ -24,9 +24,8 @@ def _too_long(limit: int, pointer: str) -> str:
 
 def _text_of(obj: Any) -> str | None:
     """Return the text of a text object, or None if it is not one."""
-    if isinstance(obj, dict) and isinstance(obj.get("text"), str):
-        return obj["text"]
-    return None
+    text = obj.get("text") if isinstance(obj, dict) else None
+    return text if isinstance(text, str) else None
 
 
 def _check_len(value: Any, limit: int, pointer: str, errors: list[str]) -> None:

@@ -183,7 +183,7 @@ def apply_response(ws: Workspace, context: dict[str, Any], body: dict[str, Any])
         if context["is_ephemeral"]:
             ws.ephemerals.remove(source)
             ws.publish("ephemeral_deleted", channel=channel, ts=source_ts, user=user)
-        else:
+        elif source_ts is not None:
             ws.remove_message(channel, source_ts)
         return
     if source is not None and body.get("replace_original"):

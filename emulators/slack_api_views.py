@@ -32,8 +32,9 @@ def use_trigger(ws: Workspace, trigger_id: str) -> str:
 def check_view(view: Any) -> dict[str, Any]:
     """Reject views Slack would refuse, with its response_metadata messages."""
     errors = view_errors(view)
-    if errors:
-        raise ApiFailure("invalid_arguments", response_metadata={"messages": errors})
+    if errors or not isinstance(view, dict):
+        messages = errors or ["[ERROR] view must be an object"]
+        raise ApiFailure("invalid_arguments", response_metadata={"messages": messages})
     return view
 
 

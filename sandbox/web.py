@@ -31,7 +31,7 @@ SHUTDOWN: dict[str, Any] = {"kind": "_shutdown"}
 Gesture = Callable[[SlackEmulator, dict[str, Any]], Awaitable[Delivery | None]]
 
 EMULATOR_KEY = web.AppKey("sandbox_emulator", SlackEmulator)
-STREAMS_KEY = web.AppKey("sandbox_streams", set[asyncio.Queue[dict[str, Any]]])
+STREAMS_KEY: web.AppKey[set[asyncio.Queue[dict[str, Any]]]] = web.AppKey("sandbox_streams")
 
 
 def install(app: web.Application, emulator: SlackEmulator) -> None:
@@ -176,7 +176,8 @@ async def events(request: web.Request) -> web.StreamResponse:
 
 async def _end_streams(app: web.Application) -> None:
     """Let open event streams finish so shutdown does not wait on idle browsers."""
-    for queue in list(app[STREAMS_KEY]):
+    streams = app[STREAMS_KEY]
+    for queue in list(streams):
         queue.put_nowait(SHUTDOWN)
 
 

@@ -34,15 +34,15 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.selectable import ScalarSelect
 
-from storage.db import session_factory
+from storage.db import rows_changed, session_factory
 from storage.store import insert_ignoring_conflict
 from storage.tables import Conversation, DigestRun, Escalation, Feedback, Message, utcnow
 
-_MESSAGES = cast(Table, Message.__table__)
-_CONVERSATIONS = cast(Table, Conversation.__table__)
-_ESCALATIONS = cast(Table, Escalation.__table__)
-_FEEDBACK = cast(Table, Feedback.__table__)
-_RUNS = cast(Table, DigestRun.__table__)
+_MESSAGES = cast(Table, Message.__table__)  # type: ignore[attr-defined]
+_CONVERSATIONS = cast(Table, Conversation.__table__)  # type: ignore[attr-defined]
+_ESCALATIONS = cast(Table, Escalation.__table__)  # type: ignore[attr-defined]
+_FEEDBACK = cast(Table, Feedback.__table__)  # type: ignore[attr-defined]
+_RUNS = cast(Table, DigestRun.__table__)  # type: ignore[attr-defined]
 
 _FROZEN = ConfigDict(frozen=True)
 
@@ -482,7 +482,7 @@ class DigestQueries:
                 )
                 .values(claimed_by=claimed_by, claimed_at=now)
             )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+            return rows_changed(result) > 0
 
     async def release_period(self, *, period: str, claimed_by: str) -> None:
         """Give up an unposted claim (posting failed) so a later attempt may claim it again."""

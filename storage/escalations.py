@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col
 
-from storage.db import session_factory
+from storage.db import rows_changed, session_factory
 from storage.store import insert_ignoring_conflict
 from storage.tables import AuditEntry, Conversation, Escalation, Feedback, utcnow
 
@@ -77,10 +78,10 @@ class EscalationStore:
             statement = (
                 select(Escalation)
                 .where(
-                    Escalation.conversation_id == conversation_id,
-                    Escalation.status.in_(OPEN_STATES),  # type: ignore[attr-defined]
+                    col(Escalation.conversation_id) == conversation_id,
+                    col(Escalation.status).in_(OPEN_STATES),
                 )
-                .order_by(Escalation.id.desc())  # type: ignore[union-attr]
+                .order_by(col(Escalation.id).desc())
                 .limit(1)
             )
             return (await session.execute(statement)).scalar_one_or_none()
@@ -88,8 +89,8 @@ class EscalationStore:
     async def last_closed_at(self, *, conversation_id: int) -> datetime | None:
         """When a human last closed an escalation of this conversation."""
         async with self.sessions() as session:
-            statement = select(func.max(Escalation.closed_at)).where(
-                Escalation.conversation_id == conversation_id
+            statement = select(func.max(col(Escalation.closed_at))).where(
+                col(Escalation.conversation_id) == conversation_id
             )
             return (await session.execute(statement)).scalar_one_or_none()
 
@@ -113,7 +114,7 @@ class EscalationStore:
     async def _update(self, escalation_id: int, **values: Any) -> None:
         async with self.sessions.begin() as session:
             await session.execute(
-                update(Escalation).where(Escalation.id == escalation_id).values(**values)
+                update(Escalation).where(col(Escalation.id) == escalation_id).values(**values)
             )
 
     async def transition(
@@ -149,23 +150,25 @@ class EscalationStore:
             result = await session.execute(
                 update(Escalation)
                 .where(
-                    Escalation.id == escalation_id,
-                    Escalation.status.in_(expected),  # type: ignore[attr-defined]
+                    col(Escalation.id) == escalation_id,
+                    col(Escalation.status).in_(expected),
                 )
                 .values(**values)
             )
-            if not result.rowcount:  # type: ignore[attr-defined]
+            if not rows_changed(result):
                 return None
             await session.execute(
                 update(Escalation)
-                .where(Escalation.id == escalation_id, Escalation.first_action_at.is_(None))  # type: ignore[union-attr]
+                .where(
+                    col(Escalation.id) == escalation_id, col(Escalation.first_action_at).is_(None)
+                )
                 .values(first_action_at=now)
             )
             escalation = await session.get(Escalation, escalation_id, populate_existing=True)
             assert escalation is not None
             await session.execute(
                 update(Conversation)
-                .where(Conversation.id == escalation.conversation_id)
+                .where(col(Conversation.id) == escalation.conversation_id)
                 .values(state=conversation_state, owner_user_id=owner_user_id, updated_at=now)
             )
             session.add(
@@ -188,10 +191,12 @@ class EscalationStore:
     async def quiet_customers(self, *, silent_since: datetime) -> list[Escalation]:
         """Pending, customer-facing escalations whose customer last heard from us too long ago."""
         async with self.sessions() as session:
-            last_word = func.coalesce(Escalation.customer_updated_at, Escalation.created_at)
+            last_word = func.coalesce(
+                col(Escalation.customer_updated_at), col(Escalation.created_at)
+            )
             statement = select(Escalation).where(
-                Escalation.status == "pending",
-                Escalation.review_only.is_(False),  # type: ignore[attr-defined]
+                col(Escalation.status) == "pending",
+                col(Escalation.review_only).is_(False),
                 last_word < silent_since,
             )
             return list((await session.execute(statement)).scalars())
@@ -200,32 +205,32 @@ class EscalationStore:
         self, *, escalation_id: int, silent_since: datetime, now: datetime
     ) -> bool:
         """Claim one "still on it" update to the customer (true for exactly one caller)."""
-        last_word = func.coalesce(Escalation.customer_updated_at, Escalation.created_at)
+        last_word = func.coalesce(col(Escalation.customer_updated_at), col(Escalation.created_at))
         async with self.sessions.begin() as session:
             result = await session.execute(
                 update(Escalation)
-                .where(Escalation.id == escalation_id, last_word < silent_since)
+                .where(col(Escalation.id) == escalation_id, last_word < silent_since)
                 .values(customer_updated_at=now)
             )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+            return rows_changed(result) > 0
 
     async def claim_reminder(self, *, escalation_id: int) -> bool:
         """Claim the one SLA reminder of an escalation (true for exactly one caller)."""
         async with self.sessions.begin() as session:
             result = await session.execute(
                 update(Escalation)
-                .where(Escalation.id == escalation_id, Escalation.reminded_at.is_(None))  # type: ignore[union-attr]
+                .where(col(Escalation.id) == escalation_id, col(Escalation.reminded_at).is_(None))
                 .values(reminded_at=utcnow())
             )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+            return rows_changed(result) > 0
 
     async def without_card(self, *, limit: int = 50) -> list[Escalation]:
         """Pending escalations whose card was never posted, oldest first."""
         async with self.sessions() as session:
             statement = (
                 select(Escalation)
-                .where(Escalation.status == "pending", Escalation.card_ts.is_(None))  # type: ignore[union-attr]
-                .order_by(Escalation.id)  # type: ignore[arg-type]
+                .where(col(Escalation.status) == "pending", col(Escalation.card_ts).is_(None))
+                .order_by(col(Escalation.id))
                 .limit(limit)
             )
             return list((await session.execute(statement)).scalars())
@@ -234,10 +239,10 @@ class EscalationStore:
         """Pending escalations older than the SLA that were never reminded about."""
         async with self.sessions() as session:
             statement = select(Escalation).where(
-                Escalation.status == "pending",
-                Escalation.reminded_at.is_(None),  # type: ignore[union-attr]
-                Escalation.created_at < created_before,
-                Escalation.card_ts.is_not(None),  # type: ignore[union-attr]
+                col(Escalation.status) == "pending",
+                col(Escalation.reminded_at).is_(None),
+                col(Escalation.created_at) < created_before,
+                col(Escalation.card_ts).is_not(None),
             )
             return list((await session.execute(statement)).scalars())
 
@@ -246,8 +251,8 @@ class EscalationStore:
         async with self.sessions() as session:
             statement = (
                 select(Escalation)
-                .where(Escalation.action.in_(("approved", "edited")))  # type: ignore[union-attr]
-                .order_by(Escalation.id.desc())  # type: ignore[union-attr]
+                .where(col(Escalation.action).in_(("approved", "edited")))
+                .order_by(col(Escalation.id).desc())
                 .limit(limit)
             )
             return list((await session.execute(statement)).scalars())
@@ -278,10 +283,10 @@ class EscalationStore:
         """Every escalation with its audit entries, oldest first (for the feedback export)."""
         async with self.sessions() as session:
             escalations = list(
-                (await session.execute(select(Escalation).order_by(Escalation.id))).scalars()  # type: ignore[arg-type]
+                (await session.execute(select(Escalation).order_by(col(Escalation.id)))).scalars()
             )
             entries = list(
-                (await session.execute(select(AuditEntry).order_by(AuditEntry.id))).scalars()  # type: ignore[arg-type]
+                (await session.execute(select(AuditEntry).order_by(col(AuditEntry.id)))).scalars()
             )
         by_escalation: dict[int, list[AuditEntry]] = {}
         for entry in entries:

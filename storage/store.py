@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlmodel import col
 
-from storage.db import session_factory
+from storage.db import rows_changed, session_factory
 from storage.tables import Conversation, Message, ProcessedEvent, utcnow
 
 
@@ -31,7 +32,7 @@ async def insert_ignoring_conflict(
     build = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = build(table).values(**values).on_conflict_do_nothing()
     result = await session.execute(statement)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return rows_changed(result) > 0
 
 
 class Store:
@@ -100,7 +101,9 @@ class Store:
                 return Recorded(False, conversation, None)
             message = (
                 await session.execute(
-                    select(Message).where(Message.channel_id == channel_id, Message.ts == ts)
+                    select(Message).where(
+                        col(Message.channel_id) == channel_id, col(Message.ts) == ts
+                    )
                 )
             ).scalar_one()
             return Recorded(True, conversation, message)
@@ -109,7 +112,7 @@ class Store:
         self, session: AsyncSession, channel_id: str, thread_ts: str
     ) -> Conversation | None:
         statement = select(Conversation).where(
-            Conversation.channel_id == channel_id, Conversation.thread_ts == thread_ts
+            col(Conversation.channel_id) == channel_id, col(Conversation.thread_ts) == thread_ts
         )
         return (await session.execute(statement)).scalar_one_or_none()
 
@@ -164,10 +167,10 @@ class Store:
         async with self.sessions.begin() as session:
             result = await session.execute(
                 update(Message)
-                .where(Message.id == message_id, Message.status.in_(expected))  # type: ignore[attr-defined]
+                .where(col(Message.id) == message_id, col(Message.status).in_(expected))
                 .values(**values)
             )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+            return rows_changed(result) > 0
 
     async def message(self, message_id: int) -> Message | None:
         """Load one message by id."""
@@ -189,8 +192,8 @@ class Store:
         async with self.sessions() as session:
             statement = (
                 select(Message)
-                .where(Message.conversation_id == conversation_id)
-                .order_by(Message.created_at, Message.id)
+                .where(col(Message.conversation_id) == conversation_id)
+                .order_by(col(Message.created_at), col(Message.id))
             )
             return list((await session.execute(statement)).scalars())
 
@@ -203,12 +206,15 @@ class Store:
             statement = (
                 select(Message)
                 .where(
-                    Message.direction == "inbound",
-                    Message.created_at >= since,
-                    (Message.status == "pending")
-                    | ((Message.status == "processing") & (Message.created_at < stuck_before)),
+                    col(Message.direction) == "inbound",
+                    col(Message.created_at) >= since,
+                    (col(Message.status) == "pending")
+                    | (
+                        (col(Message.status) == "processing")
+                        & (col(Message.created_at) < stuck_before)
+                    ),
                 )
-                .order_by(Message.id)
+                .order_by(col(Message.id))
             )
             return list((await session.execute(statement)).scalars())
 
@@ -216,7 +222,8 @@ class Store:
         """How many conversations this customer opened since a moment (repeat contacts)."""
         async with self.sessions() as session:
             statement = select(func.count()).where(
-                Conversation.customer_user_id == customer_user_id, Conversation.created_at >= since
+                col(Conversation.customer_user_id) == customer_user_id,
+                col(Conversation.created_at) >= since,
             )
             return int((await session.execute(statement)).scalar_one())
 
@@ -229,10 +236,10 @@ class Store:
         owner_user_id: str | None = None,
     ) -> bool:
         """Change a conversation's state, only from an expected state if given (compare and set)."""
-        statement = update(Conversation).where(Conversation.id == conversation_id)
+        statement = update(Conversation).where(col(Conversation.id) == conversation_id)
         if expected is not None:
-            statement = statement.where(Conversation.state.in_(expected))  # type: ignore[attr-defined]
+            statement = statement.where(col(Conversation.state).in_(expected))
         statement = statement.values(state=state, owner_user_id=owner_user_id, updated_at=utcnow())
         async with self.sessions.begin() as session:
             result = await session.execute(statement)
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+            return rows_changed(result) > 0
