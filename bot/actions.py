@@ -8,6 +8,7 @@ channel who belong to our own workspace may act.
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 from rapidfuzz.distance import Levenshtein
 from slack_sdk.errors import SlackApiError
@@ -21,11 +22,12 @@ from bot.policy import Policy
 from bot.tools import Toolbox, ToolScope
 from storage.escalations import EscalationStore
 from storage.store import Store
-from storage.tables import Escalation
+from storage.tables import Escalation, utcnow
 
 log = logging.getLogger(__name__)
 
 MAX_REPLY_CHARS = 3000  # one section block: what the customer sees in full
+RETRY_SEND_AFTER = timedelta(minutes=1)
 
 
 class Actor(Frozen):
@@ -68,9 +70,7 @@ class AgentActions:
 
     async def refusal(self, actor: Actor) -> str | None:
         """Why this person may not act on cards, or None when they may."""
-        if self._installed_team is None:
-            self._installed_team = str((await self._client.auth_test())["team_id"])
-        if actor.team_id != self._installed_team:
+        if actor.team_id != await self._our_team():
             return "Only members of the support team can act on escalations."
         try:
             members = await self._client.conversations_members(channel=self._desk.agent_channel)
@@ -142,19 +142,34 @@ class AgentActions:
         return await self._close_owned(escalation_id, actor, status="resolved")
 
     async def staff_replied(self, *, conversation_id: int, user_id: str) -> None:
-        """An agent wrote in the customer's thread: that is taking it over."""
+        """An agent wrote in the customer's thread: that is taking it over.
+
+        Only agents count: a colleague from elsewhere in the company chiming in changes nothing.
+        """
+        if await self.refusal(Actor(user_id=user_id, team_id=await self._our_team())):
+            return
         escalation = await self._escalations.open_for(conversation_id=conversation_id)
         if escalation is not None and escalation.id is not None:
             if escalation.status == "pending":
                 await self.take_over(escalation.id, Actor(user_id=user_id, team_id=None))
             return
-        # No escalation yet: the bot steps back all the same, until handed back or resolved.
-        await self._store.set_conversation_state(
-            conversation_id=conversation_id,
-            state="taken_over",
-            expected=("open", "resolved"),
-            owner_user_id=user_id,
-        )
+        conversation = await self._store.conversation(conversation_id)
+        if conversation is not None:
+            await self._desk.record_take_over(conversation=conversation, user_id=user_id)
+
+    async def deliver_unsent(self, *, now: datetime | None = None) -> int:
+        """Send decided replies a Slack failure kept from the customer (a scheduled job)."""
+        cutoff = (now or utcnow()) - RETRY_SEND_AFTER
+        sent = 0
+        for escalation in await self._escalations.unsent(decided_before=cutoff):
+            assert escalation.id is not None
+            sent += await self._deliver_reply(escalation.id)
+        return sent
+
+    async def _our_team(self) -> str:
+        if self._installed_team is None:
+            self._installed_team = str((await self._client.auth_test())["team_id"])
+        return self._installed_team
 
     async def _close_owned(self, escalation_id: int, actor: Actor, *, status: str) -> Outcome:
         current = await self._escalations.get(escalation_id)
@@ -187,7 +202,7 @@ class AgentActions:
             expected=("pending",),
             status=action,
             actor_user_id=actor.user_id,
-            conversation_state="open",
+            conversation_state="escalated",  # silent until the reply is out (see mark_sent)
             owner_user_id=None,
             final_text=text,
             action=action,
@@ -196,12 +211,34 @@ class AgentActions:
         )
         if won is None:
             return await self._already_handled(escalation.id)
-        conversation = await self._store.conversation(won.conversation_id)
-        assert conversation is not None
-        await self._outbox.send_human_reply(conversation, won, actor_user_id=actor.user_id)
-        await self._escalations.mark_sent(escalation_id=escalation.id)
-        await self._desk.refresh_card(won)
+        if not await self._deliver_reply(escalation.id):
+            return Outcome(
+                done=True,
+                notice="Slack did not take the reply just now; it is stored and will be sent "
+                "automatically within a minute or two.",
+            )
         return Outcome(done=True)
+
+    async def _deliver_reply(self, escalation_id: int) -> int:
+        """Send a decided reply once: claimed first, released again if Slack refuses it."""
+        claimed = await self._escalations.claim_send(escalation_id=escalation_id)
+        if claimed is None:
+            return 0
+        conversation = await self._store.conversation(claimed.conversation_id)
+        assert conversation is not None and conversation.id is not None
+        try:
+            await self._outbox.send_human_reply(
+                conversation, claimed, actor_user_id=claimed.actor_user_id or ""
+            )
+        except SlackApiError as error:
+            log.warning("reply for escalation %s not sent: %s", escalation_id, error)
+            await self._escalations.unclaim_send(escalation_id=escalation_id)
+            return 0
+        await self._escalations.mark_sent(
+            escalation_id=escalation_id, conversation_id=conversation.id
+        )
+        await self._desk.refresh_card(claimed)
+        return 1
 
     async def _already_handled(self, escalation_id: int) -> Outcome:
         current = await self._escalations.get(escalation_id)

@@ -192,7 +192,8 @@ def build_runtime(
     )
     runtime_jobs: dict[str, Callable[[], Awaitable[object]]] = {
         "sla": sla.run_once,
-        "cards": desk.post_missing_cards,
+        "escalations": desk.deliver_pending,
+        "replies": actions.deliver_unsent,
     }
     scheduler = Scheduler(runtime_jobs)
     log.info(
@@ -214,9 +215,13 @@ def build_runtime(
     return runtime
 
 
-def build_web_app(runtime: Runtime) -> web.Application:
-    """The aiohttp app: Bolt on /slack/events, /healthz, and start-up and shutdown work."""
-    app = runtime.bolt.web_app(path=EVENTS_PATH)
+def build_web_app(runtime: Runtime, *, events: bool = True) -> web.Application:
+    """The aiohttp app: Bolt on /slack/events, /healthz, and start-up and shutdown work.
+
+    In Socket Mode (`events=False`) Slack's requests arrive over the socket, unsigned by design,
+    so no HTTP route may accept them: only /healthz is served.
+    """
+    app = runtime.bolt.web_app(path=EVENTS_PATH) if events else web.Application()
     app[DEPS_KEY] = runtime.deps
     app[BOLT_KEY] = runtime.bolt
     app[ENGINE_KEY] = runtime.engine
@@ -251,8 +256,10 @@ async def _resume_pending(runtime: Runtime) -> None:
     )
     for message in pending:
         assert message.id is not None
-        if message.status == "processing":  # its worker died; a pending one is simply retried
-            await runtime.store.release_message(message_id=message.id)
+        if message.status == "processing" and not await runtime.store.release_stuck(
+            message_id=message.id, claimed_before=now - STUCK_AFTER
+        ):
+            continue  # its worker finished or released it meanwhile
         runtime.deps.worker.submit(runtime.deps.responder.handle(message.id), name="resume")
     if pending:
         log.info("resuming %d customer messages left unanswered", len(pending))

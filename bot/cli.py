@@ -73,9 +73,10 @@ def _serve(settings: Settings) -> int:
     from bot.app import build_runtime, build_web_app
 
     runtime = build_runtime(settings)
-    app = build_web_app(runtime)
     if settings.slack_app_token is not None:
-        return asyncio.run(_socket_mode(settings, app, runtime.bolt))
+        health_only = build_web_app(runtime, events=False)
+        return asyncio.run(_socket_mode(settings, health_only, runtime.bolt))
+    app = build_web_app(runtime)
     log.info("serving HTTP on port %d (POST /slack/events, GET /healthz)", settings.port)
     web.run_app(app, host="0.0.0.0", port=settings.port, print=None)
     return 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -25,11 +26,12 @@ from bot.risk import RiskAssessment, RiskReason
 from bot.tools import Account, Toolbox, ToolScope
 from storage.escalations import EscalationStore
 from storage.store import Store
-from storage.tables import Conversation, Escalation, Message
+from storage.tables import Conversation, Escalation, Message, utcnow
 
 log = logging.getLogger(__name__)
 
 SHARED_CHECK_SECONDS = 300.0
+IN_FLIGHT = timedelta(minutes=1)
 RESCORE_DELTA = 0.05
 
 
@@ -67,24 +69,18 @@ class Desk:
         history: tuple[Turn, ...],
         review_only: bool = False,
     ) -> Escalation | None:
-        """Hold the customer, store the escalation and post its card; None if already escalated."""
+        """Store the escalation, then hold the customer and post the card; None if escalated."""
         assert conversation.id is not None
-        won = await self._store.set_conversation_state(
-            conversation_id=conversation.id, state="escalated", expected=("open", "resolved")
-        )
-        if not won:
-            if message is not None:
-                await self.follow_up(conversation, message, assessment)
-            return None
-        if not review_only:
-            await self._outbox.send_holding(conversation)
         reasons = list(assessment.reasons)
         if review_only:
             # Nothing was risky: the channel's mode asks for a human on every reply.
             review = RiskReason(category="review", evidence="channel is in review mode", weight=0.0)
             reasons.insert(0, review)
-        escalation = await self.escalations.create(
+        escalation = await self.escalations.open(
             conversation_id=conversation.id,
+            expected_states=("open", "resolved"),
+            conversation_state="escalated",
+            holding_needed=not review_only,
             customer_message_id=message.id if message else None,
             top_reason=reasons[0].category if reasons else "review",
             reasons=[r.model_dump() for r in reasons],
@@ -101,12 +97,65 @@ class Desk:
             review_only=review_only,
             question=message.text if message else "",
         )
-        await self.post_card(escalation, conversation)
+        if escalation is None:
+            if message is not None:
+                await self.follow_up(conversation, message, assessment)
+            return None
+        await self.deliver(escalation, conversation)
         return escalation
+
+    async def record_take_over(self, *, conversation: Conversation, user_id: str) -> None:
+        """An agent answered in a thread the bot owned: give them the thread, with a card."""
+        assert conversation.id is not None
+        rows = await self._store.thread(conversation_id=conversation.id)
+        history = tuple(Turn(role=row.author_kind, text=row.text) for row in rows)
+        escalation = await self.escalations.open(
+            conversation_id=conversation.id,
+            expected_states=("open", "resolved"),
+            conversation_state="taken_over",
+            owner_user_id=user_id,
+            status="taken_over",
+            actor_user_id=user_id,
+            holding_needed=False,  # the agent is already talking to the customer
+            top_reason="agent_reply",
+            reasons=[{"category": "agent_reply", "evidence": "an agent replied", "weight": 0.0}],
+            score=0.0,
+            draft="(no draft: an agent replied in the thread)",
+            summary=summarize(history, None),
+            org_name=conversation.customer_team_id or f"#{conversation.channel_id}",
+        )
+        if escalation is not None:
+            await self.deliver(escalation, conversation)
+
+    async def deliver(self, escalation: Escalation, conversation: Conversation) -> None:
+        """Send what an escalation still owes: the holding reply, then the card."""
+        assert escalation.id is not None
+        if escalation.customer_updated_at is None and not escalation.review_only:
+            await self._outbox.send_holding(conversation)
+            await self.escalations.mark_customer_updated(escalation_id=escalation.id)
+        if escalation.card_ts is None:
+            await self.post_card(escalation, conversation)
+
+    async def deliver_pending(self, *, now: datetime | None = None) -> int:
+        """Finish escalations a failure left half-done (no holding reply or no card yet)."""
+        # Young ones may still be in flight in another task; give them a minute.
+        cutoff = (now or utcnow()) - IN_FLIGHT
+        waiting = await self.escalations.undelivered(created_before=cutoff)
+        done = 0
+        for escalation in waiting:
+            conversation = await self._store.conversation(escalation.conversation_id)
+            if conversation is None:
+                continue
+            if escalation.card_ts is None:
+                # Ask Slack afresh: this is how a channel fixed by the operator is noticed.
+                await self._agent_channel_is_shared(fresh=True)
+            await self.deliver(escalation, conversation)
+            done += 1
+        return done
 
     async def post_card(self, escalation: Escalation, conversation: Conversation) -> None:
         """Post the card, unless the agent channel would leak it to another organisation."""
-        assert escalation.id is not None
+        assert escalation.id is not None and conversation.id is not None
         if await self._agent_channel_is_shared():
             log.error(
                 "agent channel %s is shared with another organisation: escalation %s kept "
@@ -126,27 +175,18 @@ class Desk:
         response = await self._client.chat_postMessage(
             channel=self.agent_channel, text=text, blocks=blocks, unfurl_links=False
         )
+        card_ts = str(response["ts"])
         await self.escalations.set_card(
             escalation_id=escalation.id,
             channel=str(response["channel"]),
-            ts=str(response["ts"]),
+            ts=card_ts,
             permalink=permalink,
         )
-
-    async def post_missing_cards(self) -> int:
-        """Post the cards that were withheld (or failed), once the agent channel is safe."""
-        waiting = await self.escalations.without_card()
-        # Ask Slack afresh: this is how a fixed channel is noticed before the cache expires.
-        if not waiting or await self._agent_channel_is_shared(fresh=True):
-            return 0
-        posted = 0
-        for escalation in waiting:
-            conversation = await self._store.conversation(escalation.conversation_id)
-            if conversation is None:
-                continue
-            await self.post_card(escalation, conversation)
-            posted += 1
-        return posted
+        # Messages the customer wrote while the card was on its way belong in its thread.
+        for held in await self._store.held_since(
+            conversation_id=conversation.id, since=escalation.created_at
+        ):
+            await self._copy_to_card(held, str(response["channel"]), card_ts)
 
     @property
     def agent_channel_shared(self) -> bool | None:
@@ -172,12 +212,8 @@ class Desk:
         escalation = await self.escalations.open_for(conversation_id=conversation.id)
         if escalation is None or escalation.id is None or not escalation.card_ts:
             return
-        text, blocks = build_customer_copy(message.author_user_id or "", message.text)
-        await self._client.chat_postMessage(
-            channel=escalation.card_channel or self.agent_channel,
-            thread_ts=escalation.card_ts,
-            text=text,
-            blocks=blocks,
+        await self._copy_to_card(
+            message, escalation.card_channel or self.agent_channel, escalation.card_ts
         )
         merged = _merge(escalation.reasons, assessment.reasons)
         score = max(escalation.score, assessment.score)
@@ -192,6 +228,12 @@ class Desk:
         refreshed = await self.escalations.get(escalation.id)
         assert refreshed is not None
         await self.refresh_card(refreshed)
+
+    async def _copy_to_card(self, message: Message, channel: str, card_ts: str) -> None:
+        text, blocks = build_customer_copy(message.author_user_id or "", message.text)
+        await self._client.chat_postMessage(
+            channel=channel, thread_ts=card_ts, text=text, blocks=blocks
+        )
 
     async def card_view(self, escalation: Escalation, conversation: Conversation) -> CardView:
         """Assemble what the card shows from the stored rows and the account."""

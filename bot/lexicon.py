@@ -32,6 +32,10 @@ MESSAGE_WIDE = 20
 _COORDINATORS = frozenset({"and", "or", "then", "plus", "also"})
 # A veto term written "?if i" applies anywhere in a sentence that asks a question.
 _QUESTION_VETO = "?"
+# A veto term written "~went through" applies anywhere in the sentence, across clauses, unless
+# it is itself negated: "my payment was declined *but went through* on the second try" versus
+# "the payment failed and never went through".
+_SENTENCE_VETO = "~"
 # Masked swearing ("f***", "sh*t") is resolved against the words of this category's rules.
 _MASKED_CATEGORY = "anger"
 
@@ -84,6 +88,7 @@ class _CompiledRule:
     phrases: tuple[Term, ...]
     unless: tuple[Term, ...]
     question_unless: tuple[Term, ...]
+    sentence_unless: tuple[Term, ...]
 
     phrase_heads: frozenset[str]
     slot_heads: tuple[frozenset[str], ...]
@@ -198,6 +203,12 @@ class LexiconMatcher:
                 continue
             if vetoes is None:
                 if sentence.question and any(sentence.find(t) for t in compiled.question_unless):
+                    return None
+                if any(
+                    not self._negated(sentence.tokens, [found])
+                    for term in compiled.sentence_unless
+                    for found in sentence.find(term)
+                ):
                     return None
                 vetoes = sorted(found for term in compiled.unless for found in sentence.find(term))
             if _vetoed(vetoes, span, sentence.segments):
@@ -330,9 +341,12 @@ def _compile(rule: IntentRule, policy: LexiconPolicy) -> _CompiledRule:
         rule=rule,
         slots=slots,
         phrases=phrases,
-        unless=_terms(t for t in unless if not t.startswith(_QUESTION_VETO)),
+        unless=_terms(t for t in unless if not t.startswith((_QUESTION_VETO, _SENTENCE_VETO))),
         question_unless=_terms(
             t[len(_QUESTION_VETO) :] for t in unless if t.startswith(_QUESTION_VETO)
+        ),
+        sentence_unless=_terms(
+            t[len(_SENTENCE_VETO) :] for t in unless if t.startswith(_SENTENCE_VETO)
         ),
         phrase_heads=frozenset(term[0] for term in phrases),
         slot_heads=tuple(frozenset(term[0] for term in slot) for slot in slots),

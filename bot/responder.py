@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 AI_UNAVAILABLE = "ai_unavailable"
 HUMAN_STATES = ("escalated", "taken_over")
+MAX_ATTEMPTS = 5
 # Scoring and search read the head of very long messages: what a person would read first, and a
 # bound on the time one message can cost (the whole text is still stored and shown to agents).
 MAX_ANALYSED_CHARS = 4000
@@ -75,6 +76,12 @@ class Responder:
     async def handle(self, message_id: int) -> None:
         """Process one pending message exactly once; on failure it goes back to pending."""
         if not await self._store.claim_message(message_id=message_id):
+            return
+        message = await self._store.message(message_id)
+        if message is not None and message.attempts > MAX_ATTEMPTS:
+            # A message that fails every time must not cost a model call every 30 s forever.
+            log.error("message %s failed %d times; giving up", message_id, MAX_ATTEMPTS)
+            await self._store.finish_message(message_id=message_id, status="failed")
             return
         try:
             await self._handle_claimed(message_id)

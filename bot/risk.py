@@ -16,6 +16,8 @@ _FROZEN = ConfigDict(frozen=True)
 _CAP = 0.95  # a count-based signal never reaches certainty on its own
 _MODEL_REASONS_SHOWN = 3
 _ANGER = "anger"
+# Categories of how the customer feels, which a settled, thankful message overrides.
+_MOOD = frozenset({_ANGER, "frustration"})
 
 
 class RiskReason(BaseModel):
@@ -121,6 +123,11 @@ class RiskScorer:
 
     def _text_parts(self, text: str, signals: RiskSignals) -> list[_Part]:
         """Collect word-list hits and tone cues of the message."""
+        hits = self._matcher.match(text)
+        if any(hit.rule.category in _MOOD for hit in hits) and self._tone.settled(text):
+            # "I was frustrated at first, but it's sorted now, thanks!": a mood word in a
+            # content message tells of the past or of oneself, not of the company now.
+            hits = [hit for hit in hits if hit.rule.category not in _MOOD]
         parts = [
             _Part(
                 hit.rule.category,
@@ -130,7 +137,7 @@ class RiskScorer:
                 else self._policy.weight(hit.rule.category),
                 stacks=False,
             )
-            for hit in self._matcher.match(text)
+            for hit in hits
             # "Damn good service": a swearword amid praise is emphasis, not anger.
             if not (hit.rule.category == _ANGER and self._tone.praises(text, hit.evidence))
         ]

@@ -57,6 +57,39 @@ _PRAISE_WORDS = frozenset(
 _INTENSIFIERS = frozenset({"so", "very", "really", "pretty", "well", "too"})
 _PRAISE_MIN = 0.3
 _SARCASM = re.compile(r"\b(?:again|another|as usual|nothing|yeah right|not)\b", re.IGNORECASE)
+# Words saying the matter is settled: "frustrated at first, but it's sorted now, thanks".
+_SETTLED_WORDS = _PRAISE_WORDS | frozenset(
+    {"sorted", "fixed", "resolved", "solved", "working", "works", "appreciated", "appreciate"}
+)
+_SETTLED_MIN = 0.3
+# Technical senses of words VADER reads as violent or grim ("kill the process", "a killer
+# feature", "dead pixel", "fatal error", "drop the table"): they are blanked before scoring.
+_TECH_OBJECT = (
+    r"(?:process(?:es)?|apps?|applications?|tasks?|sessions?|tabs?|jobs?|scripts?|programs?"
+    r"|instances?|threads?|quer(?:y|ies)|connections?|containers?|servers?|daemons?|pids?"
+    r"|switch(?:es)?|services?|workers?|pods?|vms?|windows?)"
+)
+_TECH_MODIFIER = (
+    r"(?:the|a|an|this|that|these|those|all|my|our|any|every|each|stuck|running|hung|frozen"
+    r"|old|background|other|open|active|idle|zombie|rogue|\w+ing)"
+)
+_TECHNICAL = re.compile(
+    rf"\bkill(?:s|ed|ing)?\b(?=(?:\s+{_TECH_MODIFIER}){{0,2}}\s+{_TECH_OBJECT}\b)"
+    r"|\bkill(?=[\s-]switch)"
+    r"|\bkiller\b"
+    r"|\bdead\b(?=\s+(?:pixels?|zones?|spots?|links?|batter(?:y|ies)|keys?|ends?)\b)"
+    # a device that stopped working: "the battery is dead", "my phone went dead"; the device
+    # and its verb are kept, only "dead" goes
+    r"|(?P<keep>\b(?:battery|phone|line|screen|router|laptop|modem|tablet|device|charger"
+    r"|remote|speaker|mouse|keyboard|handset|headset|hub|socket|port|sim|card|watch|it)"
+    r"\s+(?:is|was|went|seems|keeps going|has gone)\s+(?:completely\s+|totally\s+)?)dead\b"
+    r"|\bfatal\b(?=\s+(?:errors?|exceptions?)\b)"
+    r"|(?<=\bkernel )panic"
+    r"|(?<=\bddos )attacks?\b"
+    r"|\bdrop(?:s|ped|ping)?\b(?=\s+(?:the\s+|a\s+)?(?:tables?|columns?|databases?|index"
+    r"|indexes|schemas?|rows?)\b)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +115,21 @@ class ToneReader:
         return frozenset(self._vader.lexicon)
 
     def compound(self, text: str) -> float:
-        """Return VADER's compound sentiment in [-1, 1]."""
+        """Return VADER's compound sentiment in [-1, 1], technical senses of grim words aside."""
         # VADER's cost grows with the square of the length: read the opening only.
-        return float(self._vader.polarity_scores(text[:_VADER_MAX_CHARS])["compound"])
+        opening = _TECHNICAL.sub(_blank, text[:_VADER_MAX_CHARS])
+        return float(self._vader.polarity_scores(opening)["compound"])
+
+    def settled(self, text: str) -> bool:
+        """Say whether a message reads content overall: thanks or a fix, positive, no sarcasm.
+
+        An angry or frustrated word in such a message tells of the past or of oneself ("I was
+        frustrated with the setup but your guide sorted it, thanks!").
+        """
+        words = {word.lower() for word in _WORD.findall(text)}
+        if words.isdisjoint(_SETTLED_WORDS) or _SARCASM.search(text):
+            return False
+        return self.compound(text) >= _SETTLED_MIN
 
     def praises(self, text: str, words: str) -> bool:
         """Say whether `words` (a swearword, say) sit next to praise in a positive message."""
@@ -162,6 +207,11 @@ class ToneReader:
             if _jaccard(current, _stems(before)) >= self._policy.repeat_similarity
         )
         return f"same question asked {repeats + 1} times" if repeats else None
+
+
+def _blank(found: re.Match[str]) -> str:
+    """Drop the grim word of a technical phrase, keeping any words matched around it."""
+    return found.group("keep") or ""
 
 
 def _stems(text: str) -> frozenset[str]:

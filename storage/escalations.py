@@ -22,50 +22,109 @@ class EscalationStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self.sessions = session_factory(engine)
 
-    async def create(
+    async def open(
         self,
         *,
         conversation_id: int,
-        customer_message_id: int | None,
-        top_reason: str,
-        reasons: list[dict[str, Any]],
-        score: float,
-        draft: str,
-        summary: str,
-        over_limit: str | None,
-        org_name: str,
-        review_only: bool = False,
-        question: str = "",
-    ) -> Escalation:
-        """Store a new pending escalation and its first audit entry."""
+        expected_states: tuple[str, ...],
+        conversation_state: str,
+        owner_user_id: str | None = None,
+        status: str = "pending",
+        actor_user_id: str | None = None,
+        holding_needed: bool = True,
+        **fields: Any,
+    ) -> Escalation | None:
+        """Hand a conversation to humans and store its escalation in one transaction.
+
+        The conversation's state is the compare-and-set: None when it was not in an expected
+        state (someone escalated it first). Holding reply and card are sent afterwards, as
+        steps that can be retried until done.
+        """
         now = utcnow()
-        escalation = Escalation(
-            conversation_id=conversation_id,
-            customer_message_id=customer_message_id,
-            top_reason=top_reason,
-            reasons=reasons,
-            score=score,
-            draft=draft,
-            summary=summary,
-            over_limit=over_limit,
-            org_name=org_name,
-            review_only=review_only,
-            question=question,
-            created_at=now,
-        )
         async with self.sessions.begin() as session:
+            moved = await session.execute(
+                update(Conversation)
+                .where(
+                    col(Conversation.id) == conversation_id,
+                    col(Conversation.state).in_(expected_states),
+                )
+                .values(state=conversation_state, owner_user_id=owner_user_id, updated_at=now)
+            )
+            if not rows_changed(moved):
+                return None
+            escalation = Escalation(
+                conversation_id=conversation_id,
+                status=status,
+                actor_user_id=actor_user_id,
+                action="taken_over" if status == "taken_over" else None,
+                first_action_at=now if status != "pending" else None,
+                customer_updated_at=None if holding_needed else now,
+                created_at=now,
+                **fields,
+            )
             session.add(escalation)
             await session.flush()
             session.add(
                 AuditEntry(
                     escalation_id=escalation.id,
                     conversation_id=conversation_id,
-                    action="escalated",
-                    detail={"reason": top_reason, "score": score},
+                    action="escalated" if status == "pending" else status,
+                    actor_user_id=actor_user_id,
+                    detail={"reason": escalation.top_reason, "score": escalation.score},
                     at=now,
                 )
             )
         return escalation
+
+    async def undelivered(self, *, created_before: datetime) -> list[Escalation]:
+        """Open escalations still missing their card or their customer's holding reply."""
+        async with self.sessions() as session:
+            statement = (
+                select(Escalation)
+                .where(
+                    col(Escalation.status).in_(OPEN_STATES),
+                    col(Escalation.created_at) < created_before,
+                    col(Escalation.card_ts).is_(None)
+                    | col(Escalation.customer_updated_at).is_(None),
+                )
+                .order_by(col(Escalation.id))
+                .limit(50)
+            )
+            return list((await session.execute(statement)).scalars())
+
+    async def mark_customer_updated(self, *, escalation_id: int) -> None:
+        """Remember that the customer just heard from us (holding reply or update)."""
+        await self._update(escalation_id, customer_updated_at=utcnow())
+
+    async def claim_send(self, *, escalation_id: int) -> Escalation | None:
+        """Claim the one delivery of a human decision to the customer (None if taken)."""
+        async with self.sessions.begin() as session:
+            result = await session.execute(
+                update(Escalation)
+                .where(
+                    col(Escalation.id) == escalation_id,
+                    col(Escalation.status).in_(("approved", "edited")),
+                    col(Escalation.sent_at).is_(None),
+                )
+                .values(sent_at=utcnow())
+            )
+            if not rows_changed(result):
+                return None
+            return await session.get(Escalation, escalation_id, populate_existing=True)
+
+    async def unclaim_send(self, *, escalation_id: int) -> None:
+        """Slack refused the reply: free the claim so a later round sends it."""
+        await self._update(escalation_id, sent_at=None)
+
+    async def unsent(self, *, decided_before: datetime) -> list[Escalation]:
+        """Human decisions whose reply has not reached the customer yet."""
+        async with self.sessions() as session:
+            statement = select(Escalation).where(
+                col(Escalation.status).in_(("approved", "edited")),
+                col(Escalation.sent_at).is_(None),
+                col(Escalation.first_action_at) < decided_before,
+            )
+            return list((await session.execute(statement)).scalars())
 
     async def get(self, escalation_id: int) -> Escalation | None:
         """Load one escalation."""
@@ -183,10 +242,31 @@ class EscalationStore:
             )
             return escalation
 
-    async def mark_sent(self, *, escalation_id: int) -> None:
-        """Record when the human reply reached the customer."""
-        await self._update(escalation_id, sent_at=utcnow())
-        await self.audit(escalation_id=escalation_id, action="sent")
+    async def mark_sent(self, *, escalation_id: int, conversation_id: int) -> None:
+        """The reply reached the customer: audit it and give the thread back to the bot."""
+        now = utcnow()
+        async with self.sessions.begin() as session:
+            await session.execute(
+                update(Escalation)
+                .where(col(Escalation.id) == escalation_id)
+                .values(customer_updated_at=now)
+            )
+            await session.execute(
+                update(Conversation)
+                .where(
+                    col(Conversation.id) == conversation_id,
+                    col(Conversation.state) == "escalated",
+                )
+                .values(state="open", owner_user_id=None, updated_at=now)
+            )
+            session.add(
+                AuditEntry(
+                    escalation_id=escalation_id,
+                    conversation_id=conversation_id,
+                    action="sent",
+                    at=now,
+                )
+            )
 
     async def quiet_customers(self, *, silent_since: datetime) -> list[Escalation]:
         """Pending, customer-facing escalations whose customer last heard from us too long ago."""
@@ -223,17 +303,6 @@ class EscalationStore:
                 .values(reminded_at=utcnow())
             )
             return rows_changed(result) > 0
-
-    async def without_card(self, *, limit: int = 50) -> list[Escalation]:
-        """Pending escalations whose card was never posted, oldest first."""
-        async with self.sessions() as session:
-            statement = (
-                select(Escalation)
-                .where(col(Escalation.status) == "pending", col(Escalation.card_ts).is_(None))
-                .order_by(col(Escalation.id))
-                .limit(limit)
-            )
-            return list((await session.execute(statement)).scalars())
 
     async def overdue(self, *, created_before: datetime) -> list[Escalation]:
         """Pending escalations older than the SLA that were never reminded about."""

@@ -146,7 +146,12 @@ class Store:
 
     async def claim_message(self, *, message_id: int) -> bool:
         """Take a pending inbound message for processing; true for exactly one caller."""
-        return await self._move_message(message_id, ("pending",), {"status": "processing"})
+        values = {
+            "status": "processing",
+            "claimed_at": utcnow(),
+            "attempts": col(Message.attempts) + 1,
+        }
+        return await self._move_message(message_id, ("pending",), values)
 
     async def finish_message(
         self, *, message_id: int, status: str, risk_score: float | None = None
@@ -160,6 +165,20 @@ class Store:
     async def release_message(self, *, message_id: int) -> None:
         """Put a message whose processing failed back to pending, for a later retry."""
         await self._move_message(message_id, ("processing",), {"status": "pending"})
+
+    async def release_stuck(self, *, message_id: int, claimed_before: datetime) -> bool:
+        """Put back a message whose worker died: only if its claim is still the stale one."""
+        async with self.sessions.begin() as session:
+            result = await session.execute(
+                update(Message)
+                .where(
+                    col(Message.id) == message_id,
+                    col(Message.status) == "processing",
+                    col(Message.claimed_at) < claimed_before,
+                )
+                .values(status="pending")
+            )
+            return rows_changed(result) > 0
 
     async def _move_message(
         self, message_id: int, expected: tuple[str, ...], values: dict[str, Any]
@@ -197,10 +216,24 @@ class Store:
             )
             return list((await session.execute(statement)).scalars())
 
+    async def held_since(self, *, conversation_id: int, since: datetime) -> list[Message]:
+        """Customer messages the bot held (a human owned the thread) since a moment."""
+        async with self.sessions() as session:
+            statement = (
+                select(Message)
+                .where(
+                    col(Message.conversation_id) == conversation_id,
+                    col(Message.status) == "held",
+                    col(Message.created_at) >= since,
+                )
+                .order_by(col(Message.id))
+            )
+            return list((await session.execute(statement)).scalars())
+
     async def pending_inbound(self, *, since: datetime, stuck_before: datetime) -> list[Message]:
         """Customer messages taken in but never answered (a crash after the ack), oldest first.
 
-        A message still "processing" since before `stuck_before` lost its worker to a crash.
+        A message claimed before `stuck_before` and still "processing" lost its worker.
         """
         async with self.sessions() as session:
             statement = (
@@ -211,7 +244,7 @@ class Store:
                     (col(Message.status) == "pending")
                     | (
                         (col(Message.status) == "processing")
-                        & (col(Message.created_at) < stuck_before)
+                        & (col(Message.claimed_at) < stuck_before)
                     ),
                 )
                 .order_by(col(Message.id))

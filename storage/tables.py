@@ -79,6 +79,8 @@ class Message(SQLModel, table=True):
     kind: str = "text"  # inbound: text; outbound: answer | holding | human | notice
     text: str = Field(sa_column=Column(Text, nullable=False))
     status: str = "done"  # inbound customer messages: pending until answered or escalated
+    claimed_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime()))
+    attempts: int = 0  # how many times a worker took it (a cap stops endless retries)
     event_id: str | None = None
     risk_score: float | None = None
     created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False, index=True))

@@ -474,3 +474,132 @@ def test_an_unknown_shared_family_in_a_slot_is_reported(policy: RiskPolicy) -> N
     lexicon = policy.lexicon.model_copy(update={"rules": (rule,)})
     with pytest.raises(ValueError, match="no_such_family"):
         RiskScorer(policy.model_copy(update={"lexicon": lexicon}))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How does your complaints process work?",
+        "Where can I read the complaints procedure?",
+        "How do I start a warranty claim for my laptop?",
+        "How do I make a claim on my travel insurance?",
+        "Are refunds processed in the original currency?",
+        "How do I claim my free month from the promotion?",
+        "How much compensation do passengers get for a 4 hour delay?",
+        "Is there a charge to cancel an extra line?",
+    ],
+)
+def test_questions_about_how_a_process_works_stay_auto(scorer: RiskScorer, text: str) -> None:
+    assert scorer.assess(text).decision == "auto", scorer.assess(text).reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How do I file a complaint against your company?",
+        "I'd like to lodge a formal complaint.",
+        "How do I raise a claim against you for the damage?",
+        "Can I get a refund please?",
+        "What is the fee to cancel my contract?",
+    ],
+)
+def test_asking_to_complain_or_for_money_still_escalates(scorer: RiskScorer, text: str) -> None:
+    assert scorer.assess(text).decision == "escalate"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What happens if my payment fails?",
+        "What if I get a bill I don't recognise, who do I contact?",
+        "In the event of an outage, do I get compensation?",
+        "What does charge-back mean on my statement?",
+        "My bill is higher than usual this month, can you tell me why?",
+        "My payment was declined at the till but went through on the second try, why?",
+        "Oops, I paid the wrong amount, how do I top up the rest?",
+    ],
+)
+def test_what_if_definition_and_explanation_questions_stay_auto(
+    scorer: RiskScorer, text: str
+) -> None:
+    assert scorer.assess(text).decision == "auto", scorer.assess(text).reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Why is my bill so much higher than what I was quoted?",
+        "My payment failed and never went through, fix it",
+        "Card payment declined twice, still hasn't gone through",
+        "You charged me twice by mistake, please fix it.",
+    ],
+)
+def test_disputes_and_unresolved_failures_still_escalate(scorer: RiskScorer, text: str) -> None:
+    assert "billing_dispute" in categories(scorer.assess(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm so angry at myself, I locked my card by mistake. How do I unlock it?",
+        "Zero complaints here, the new router is great.",
+        "Not after a refund, I just want a replacement.",
+        "I was frustrated at first but the new guide sorted it, thank you so much!",
+        "Never had a problem with payments before, but how do I update my card?",
+    ],
+)
+def test_self_directed_negated_and_settled_feelings_stay_auto(
+    scorer: RiskScorer, text: str
+) -> None:
+    assert scorer.assess(text).decision == "auto", scorer.assess(text).reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks for nothing, I am furious",
+        "Thanks for fixing it, but this is the third time, I am furious.",
+        "I'm angry that nobody called me back.",
+    ],
+)
+def test_anger_beside_sarcastic_or_grudging_thanks_still_escalates(
+    scorer: RiskScorer, text: str
+) -> None:
+    assert scorer.assess(text).decision == "escalate"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How do I kill the tab that's hogging memory??",
+        "This new feature is killer!! Thanks",
+        "The battery is dead after an hour!! Is that normal for this model?",
+        "I keep getting a fatal error when I open the app!!",
+        "How do I terminate the contract of an employee on the payroll app?",
+        "The previous owner of my flat cancelled the broadband, how do I set up a new line?",
+        "How do I get the password manager to fill in my login?",
+    ],
+)
+def test_technical_senses_of_risky_words_stay_auto(scorer: RiskScorer, text: str) -> None:
+    assert scorer.assess(text).decision == "auto", scorer.assess(text).reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is it possible to have a call with our account manager?",
+        "I was told the fee would be removed and it's still there",
+        "They promised me a full refund last week",
+    ],
+)
+def test_people_and_promises_still_escalate(scorer: RiskScorer, text: str) -> None:
+    assert scorer.assess(text).decision == "escalate"
+
+
+def test_a_promise_question_about_timing_is_not_a_broken_promise(scorer: RiskScorer) -> None:
+    text = "The agent told me my refund was approved, how long until it arrives?"
+    assert scorer.assess(text).decision == "auto"
+
+
+def test_a_negated_sentence_veto_does_not_apply(scorer: RiskScorer) -> None:
+    assert scorer.assess("The payment was declined and never went through").decision == ("escalate")

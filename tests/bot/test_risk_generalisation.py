@@ -12,6 +12,10 @@ swearing, hypothetical refund questions), so it is now a regression set too.
 `UNSEEN2` was written before that round and scored only in aggregate while the rules changed:
 it is the honest check of how the rules hold on phrasings nobody fitted them to. Its bar sits
 lower on purpose. Do not tune the rules on its individual messages; write a fresh set instead.
+
+`UNSEEN3` was written before the precision round (routine uses of risky words) and scored only
+before and after it; the round was guided by the older sets and by separate probe messages
+(see the mechanism tests in test_risk.py). The same rule holds: do not tune on its messages.
 """
 
 from __future__ import annotations
@@ -37,6 +41,10 @@ UNSEEN_ROUTINE_ESCALATED_MAX = 0.10
 # escalated (7/30); after it 77 % (23/30) with 20 % (6/30).
 UNSEEN2_RECALL_MIN = 0.70
 UNSEEN2_ROUTINE_ESCALATED_MAX = 0.25
+# Reached on UNSEEN3: before the precision round recall 75 % (15/20) with 16.7 % routine
+# escalated (10/60); after it 75 % (15/20) with 6.7 % (4/60).
+UNSEEN3_RECALL_MIN = 0.70
+UNSEEN3_ROUTINE_ESCALATED_MAX = 0.10
 
 # text, needs_human, reason -- written after an earlier round; later rounds were guided by it.
 UNSEEN: list[tuple[str, bool, str]] = [
@@ -288,6 +296,180 @@ UNSEEN2: list[tuple[str, bool, str]] = [
     ("Do you price-match if I find the same TV cheaper elsewhere?", False, "none"),
 ]
 
+# A third unseen set, written before the precision round of this change and scored only
+# before it and once after it: 20 messages needing a human, 60 routine ones, most of them
+# with risky words used routinely (questions about refund and complaint policies, calm
+# questions about a bill, hypotheticals, reported speech, feelings aimed at oneself or
+# said in thanks, negations, closings, technical senses of kill/terminate/port/drop).
+UNSEEN3: list[tuple[str, bool, str]] = [
+    # -- needs a human --
+    (
+        "I've been overcharged on my phone bill for three months now and I want it put right.",
+        True,
+        "billing_dispute",
+    ),
+    (
+        "Can you explain why you took £120 from my account when my plan is £40? I never agreed "
+        "to that.",
+        True,
+        "billing_dispute",
+    ),
+    ("If I cancel now do I lose my number? Thinking of moving to Vodafone.", True, "churn"),
+    (
+        "What would it cost to cancel my contract early? I've had enough of the dropouts.",
+        True,
+        "churn",
+    ),
+    ("Please close my account and send the remaining balance to my other bank.", True, "churn"),
+    ("I'd like to talk to someone in your retentions department.", True, "human_request"),
+    (
+        "Can a person look at this instead of the bot? It's not understanding me.",
+        True,
+        "human_request",
+    ),
+    (
+        "The technician left a hole in my wall and never came back. I'm really not happy.",
+        True,
+        "complaint",
+    ),
+    (
+        "Third week without a working landline and all I get is 'we're looking into it'.",
+        True,
+        "complaint",
+    ),
+    (
+        "Your app charged me for a ride I cancelled and now support isn't answering.",
+        True,
+        "billing_dispute",
+    ),
+    (
+        "I want my money back for the concert tickets, the event was moved and I can't go.",
+        True,
+        "billing_dispute",
+    ),
+    (
+        "This is ridiculous, my flight was cancelled and no one will tell me anything.",
+        True,
+        "complaint",
+    ),
+    ("Honestly, what a useless service. Three days without internet.", True, "anger"),
+    ("Someone logged into my account from Brazil and changed my email.", True, "other"),
+    ("I'm going to report this to the ombudsman, you've ignored me for weeks.", True, "legal"),
+    ("We're moving our 40 seats over to a competitor at the end of the quarter.", True, "churn"),
+    (
+        "Your agent promised me a 50% discount on the phone and it's not on the bill.",
+        True,
+        "billing_dispute",
+    ),
+    (
+        "I didn't authorise this direct debit, please stop it and return the money.",
+        True,
+        "billing_dispute",
+    ),
+    ("Please escalate this, I've explained the problem four times now.", True, "human_request"),
+    ("I want to formally complain about the rude gate agent in Dublin.", True, "complaint"),
+    # -- routine: policy --
+    ("What's your refund policy on annual plans?", False, "none"),
+    ("How long do refunds usually take to show up on a credit card?", False, "none"),
+    ("Is there a fee to cancel the sports add-on before the month ends?", False, "none"),
+    ("How do I file a warranty claim for a cracked screen?", False, "none"),
+    ("Where is your complaints policy published? I need it for a supplier audit.", False, "none"),
+    ("What's the cancellation policy for economy light fares?", False, "none"),
+    ("Can I get a refund on a hotel booking if I cancel within 24 hours?", False, "none"),
+    ("Do refunds go back to the original card or as store credit?", False, "none"),
+    ("How do I claim on my phone insurance for water damage?", False, "none"),
+    ("Is there a cooling-off period on new broadband contracts?", False, "none"),
+    ("How long is the return window for electronics bought online?", False, "none"),
+    ("What's the penalty-free withdrawal limit on the easy access savings account?", False, "none"),
+    ("Is there an early repayment charge if I overpay my loan?", False, "none"),
+    # -- routine: money --
+    ("My bill went up this month, why?", False, "none"),
+    ("Can you explain the 'network access charge' line on my bill? Is it new?", False, "none"),
+    ("Why is this month's invoice higher than last month? Did the price change?", False, "none"),
+    (
+        "I paid my bill twice by accident yesterday, will the extra just sit as credit for next "
+        "month?",
+        False,
+        "none",
+    ),
+    ("When will I be charged for the annual renewal?", False, "none"),
+    ("How much does roaming in Canada cost per day?", False, "none"),
+    ("Is the direct debit taken on the 1st or the 15th?", False, "none"),
+    ("Do you charge for paper statements?", False, "none"),
+    # -- routine: hypo --
+    ("If I change my plan mid-cycle, will I be charged for both?", False, "none"),
+    ("What happens to my points if my card expires?", False, "none"),
+    ("If I miss a payment by a day, is there a late fee?", False, "none"),
+    ("Suppose my parcel gets lost in transit, who do I contact?", False, "none"),
+    # -- routine: reported --
+    (
+        "My colleague said your support manager posted a fix for the VPN issue on the forum, "
+        "where can I find it?",
+        False,
+        "none",
+    ),
+    (
+        "My wife said she was charged a fee at the airport kiosk, is that standard for checked "
+        "bags?",
+        False,
+        "none",
+    ),
+    ("A friend told me you can get a refund on unused data, is that true?", False, "none"),
+    ("The courier said he'd come back tomorrow between 9 and 12, is that right?", False, "none"),
+    ("The last agent told me to restart the router and it worked, thanks.", False, "none"),
+    # -- routine: emotion --
+    ("I'm angry at myself, I forgot my password again. How do I reset it?", False, "none"),
+    ("No complaints, thanks! Everything works now.", False, "none"),
+    ("This app is killer, love the new budgeting feature.", False, "none"),
+    ("I was frustrated with the setup at first but your guide sorted it, thanks!", False, "none"),
+    ("Not upset at all, just want to know when the engineer arrives.", False, "none"),
+    ("Crazy good speeds since the upgrade, cheers", False, "none"),
+    ("I'm not angry, just confused. How do I read the usage graph?", False, "none"),
+    (
+        "My kids are furious that the cartoon channel moved, what number is it on now?",
+        False,
+        "none",
+    ),
+    # -- routine: negation --
+    (
+        "Not looking to switch providers, just want to know if fibre is available on my street.",
+        False,
+        "none",
+    ),
+    ("I don't want a refund, I just want the replacement sent to my new address.", False, "none"),
+    (
+        "Not cancelling anything, just want to pause my gym membership for the summer.",
+        False,
+        "none",
+    ),
+    ("I don't need to speak to anyone, the FAQ answered it.", False, "none"),
+    # -- routine: closing --
+    ("Perfect, that's all I needed. Have a good day!", False, "none"),
+    ("Thanks for the quick refund, much appreciated.", False, "none"),
+    ("Great, the charge has disappeared from my account. Thanks for the help.", False, "none"),
+    ("Sorted, cheers. You can close this ticket.", False, "none"),
+    # -- routine: tech --
+    ("How do I kill a stuck process on the VM from your web console?", False, "none"),
+    ("Where do I terminate SSL, at the load balancer or on the instance?", False, "none"),
+    ("Is port 443 open by default on the business router?", False, "none"),
+    ("My phone won't charge the battery past 80%, is that a setting?", False, "none"),
+    ("How do I cancel a print job that's stuck on the office printer?", False, "none"),
+    ("Does the migration tool drop the table before re-importing?", False, "none"),
+    ("The upload keeps failing, how do I abort the upload and restart it?", False, "none"),
+    ("Can I terminate an instance without losing the attached volume?", False, "none"),
+    ("How do I close a port on the firewall?", False, "none"),
+    ("How do I disconnect the Bluetooth headset from the car?", False, "none"),
+    # -- routine: other --
+    ("Can I transfer money to another bank in a different currency?", False, "none"),
+    ("Does the business plan include a dedicated manager for onboarding?", False, "none"),
+    ("Our team lead wants a copy of the SOC 2 report, where can I download it?", False, "none"),
+    (
+        "Can I get a human-readable export of my transactions? The CSV is hard to read.",
+        False,
+        "none",
+    ),
+]
+
 
 @pytest.fixture(scope="module")
 def scorer() -> RiskScorer:
@@ -342,3 +524,15 @@ def test_rules_hold_on_a_second_unseen_set(scorer: RiskScorer) -> None:
     assert overall.recall is not None and overall.recall >= UNSEEN2_RECALL_MIN, overall
     assert overall.routine_escalated is not None
     assert overall.routine_escalated <= UNSEEN2_ROUTINE_ESCALATED_MAX, overall
+
+
+def test_rules_hold_on_a_third_unseen_set(scorer: RiskScorer) -> None:
+    rows = [
+        LabelledMessage(text=text, needs_human=needed, reason=reason)
+        for text, needed, reason in UNSEEN3
+    ]
+    assert sum(needed for _, needed, _ in UNSEEN3) == 20 and len(UNSEEN3) == 80
+    _, overall = _ours(scorer, rows)
+    assert overall.recall is not None and overall.recall >= UNSEEN3_RECALL_MIN, overall
+    assert overall.routine_escalated is not None
+    assert overall.routine_escalated <= UNSEEN3_ROUTINE_ESCALATED_MAX, overall

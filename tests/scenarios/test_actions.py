@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 
 import aiohttp
 
 from emulators import SlackEmulator
+from storage.tables import utcnow
 from tests.conftest import Bot
 from tests.scenarios.test_escalation import ANGRY_CHURN, labels
 
@@ -168,5 +170,6 @@ async def test_cards_are_withheld_from_a_shared_agent_channel_until_it_is_safe(
         assert "cards withheld" in (await response.json())["warning"]
 
     agents.is_ext_shared, agents.connected_team_ids = False, []  # the operator fixes it
-    assert await bot.runtime.deps.desk.post_missing_cards() == 1
+    later = utcnow() + timedelta(minutes=2)
+    assert await bot.runtime.deps.desk.deliver_pending(now=later) == 1
     assert len(slack.calls_to("chat.postMessage", channel="C_AGENTS")) == 1

@@ -86,3 +86,34 @@ async def test_customer_text_cannot_grant_itself_money(
     assert "Over the compensation policy" in rendered
     assert labels(card.params["blocks"]) == ["Edit", "Take over"]
     assert len(slack.calls_to("chat.postMessage", channel="C_INITECH")) == 1  # holding reply
+
+
+async def test_socket_mode_serves_no_http_route_for_slack_requests(
+    slack: SlackEmulator, database_url: str
+) -> None:
+    from aiohttp import ClientSession, web
+
+    from bot.app import build_runtime, build_web_app
+    from bot.config import Settings
+
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        slack_bot_token=slack.bot_token,
+        slack_app_token="xapp-1-test",
+        slack_api_url=slack.base_url,
+        hitl_agent_channel="C_AGENTS",
+        database_url=database_url,
+    )
+    runner = web.AppRunner(build_web_app(build_runtime(settings), events=False))
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    url = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    try:
+        async with ClientSession() as session:
+            async with session.post(f"{url}/slack/events", data=b"command=/hitl") as forged:
+                assert forged.status == 404
+            async with session.get(f"{url}/healthz") as health:
+                assert health.status == 200
+    finally:
+        await runner.cleanup()

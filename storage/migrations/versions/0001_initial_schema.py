@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 22:25:42.201664
+Create Date: 2026-11-24 22:45:44.497203
 """
 
 from collections.abc import Sequence
@@ -146,6 +146,8 @@ def upgrade() -> None:
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("claimed_at", storage.tables.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("event_id", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("risk_score", sa.Float(), nullable=True),
         sa.Column("created_at", storage.tables.UtcDateTime(timezone=True), nullable=False),
