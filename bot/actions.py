@@ -8,6 +8,7 @@ channel who belong to our own workspace may act.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timedelta
 
 from rapidfuzz.distance import Levenshtein
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 MAX_REPLY_CHARS = 3000  # one section block: what the customer sees in full
 RETRY_SEND_AFTER = timedelta(minutes=1)
+MEMBERS_TTL_SECONDS = 60.0
 
 
 class Actor(Frozen):
@@ -67,19 +69,38 @@ class AgentActions:
         self._toolbox = toolbox
         self._policy = policy
         self._installed_team = installed_team_id
+        self._members: tuple[float, frozenset[str]] | None = None
 
     async def refusal(self, actor: Actor) -> str | None:
         """Why this person may not act on cards, or None when they may."""
         if actor.team_id != await self._our_team():
             return "Only members of the support team can act on escalations."
         try:
-            members = await self._client.conversations_members(channel=self._desk.agent_channel)
+            members = await self._agent_members()
         except SlackApiError as error:
             log.error("cannot list agent channel members: %s", error.response.get("error"))
             return "I could not check your access right now; please try again."
-        if actor.user_id not in members.get("members", []):
+        if actor.user_id not in members:
             return "Only members of the agent channel can act on escalations."
         return None
+
+    async def _agent_members(self) -> frozenset[str]:
+        """The agent channel's members, every page, cached briefly (Edit has 3 s to open)."""
+        now = time.monotonic()
+        if self._members is not None and now - self._members[0] < MEMBERS_TTL_SECONDS:
+            return self._members[1]
+        members: set[str] = set()
+        cursor: str | None = None
+        while True:
+            page = await self._client.conversations_members(
+                channel=self._desk.agent_channel, cursor=cursor, limit=200
+            )
+            members.update(page.get("members", []))
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                break
+        self._members = (now, frozenset(members))
+        return self._members[1]
 
     async def approve(self, escalation_id: int, actor: Actor) -> Outcome:
         """Send the stored draft unchanged."""

@@ -90,7 +90,7 @@ def build_plain(text: str) -> tuple[str, list[Block]]:
 def build_customer_copy(user_id: str, text: str) -> tuple[str, list[Block]]:
     """A later customer message copied into the card's thread for the agents."""
     body = f"<@{user_id}> wrote in the customer thread:\n{quote(text)}"
-    return truncate(f"Customer wrote: {text}", FALLBACK_LIMIT), [section(body)]
+    return truncate(f"Customer wrote: {escape(text)}", FALLBACK_LIMIT), [section(body)]
 
 
 def escaped(text: str) -> str:

@@ -100,7 +100,7 @@ def build_card(view: CardView) -> tuple[str, list[Block]]:
         )
     blocks.extend(_state_blocks(view))
     blocks.append(context(f"Escalation #{view.escalation_id} · score {view.score:.2f}"))
-    text = f"Escalation: {title}. {view.summary}"
+    text = f"Escalation: {escape(title)}. {escape(view.summary)}"
     return truncate(text, 3000), fit(blocks)
 
 
@@ -123,15 +123,24 @@ def _state_blocks(view: CardView) -> list[Block]:
     value = str(view.escalation_id)
     who = f"<@{view.actor_user_id}>" if view.actor_user_id else "someone"
     if view.status == "pending":
-        first = (
-            button("Edit", ids.EDIT, value, style="primary")
-            if view.over_limit
-            else button("Approve", ids.APPROVE, value, style="primary")
-        )
-        rest = [button("Take over", ids.TAKE_OVER, value)]
-        if not view.over_limit:
-            rest.insert(0, button("Edit", ids.EDIT, value))
-        return [actions(ids.CARD_ACTIONS_BLOCK, first, *rest)]
+        if view.over_limit:
+            # Edit leads; Approve stays visible but only explains why it cannot send this draft.
+            return [
+                actions(
+                    ids.CARD_ACTIONS_BLOCK,
+                    button("Edit", ids.EDIT, value, style="primary"),
+                    button("Take over", ids.TAKE_OVER, value),
+                    button("Approve (blocked: over policy)", ids.APPROVE, value),
+                )
+            ]
+        return [
+            actions(
+                ids.CARD_ACTIONS_BLOCK,
+                button("Approve", ids.APPROVE, value, style="primary"),
+                button("Edit", ids.EDIT, value),
+                button("Take over", ids.TAKE_OVER, value),
+            )
+        ]
     if view.status == "taken_over":
         return [
             section(

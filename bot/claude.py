@@ -8,6 +8,7 @@ from typing import Any
 from bot.engine import Draft, DraftRequest, EngineError
 from bot.llm import ModelClient, ModelError, parse_json_object
 from bot.models import Source
+from bot.mrkdwn import sanitize_model_mrkdwn
 from bot.prompts import DRAFT_SCHEMA, SYSTEM_PROMPT, user_content
 from bot.tools import TOOL_SPECS, Toolbox, ToolScope
 
@@ -65,7 +66,8 @@ class ClaudeEngine:
             answer = parse_json_object(text)
         except ModelError as error:
             raise EngineError(str(error)) from error
-        reply = str(answer.get("reply") or "").strip()
+        allowed = frozenset(p.url for p in request.search.passages if p.url)
+        reply = sanitize_model_mrkdwn(str(answer.get("reply") or "").strip(), allowed_urls=allowed)
         if not reply:
             raise EngineError("Claude's answer had no reply")
         confidence = _unit(answer.get("confidence"), default=0.0)

@@ -259,13 +259,17 @@ class Desk:
             final_text=escalation.final_text,
         )
 
-    async def similar_cases(self, text: str, *, limit: int = 2) -> tuple[str, ...]:
-        """Replies agents sent in the most similar recent cases, to guide new drafts."""
+    async def similar_cases(self, text: str, *, channel_id: str, limit: int = 2) -> tuple[str, ...]:
+        """Replies agents sent in the most similar recent cases, to guide new drafts.
+
+        Only this channel's cases: agents' replies carry customer details, and another
+        customer's must never reach this one, not even through a draft.
+        """
         words = set(tokenize(text))
         if not words:
             return ()
         scored = []
-        for escalation in await self.escalations.decided(limit=200):
+        for escalation in await self.escalations.decided(channel_id=channel_id, limit=200):
             overlap = len(words & set(tokenize(f"{escalation.summary} {escalation.question}")))
             if overlap >= 2 and escalation.final_text:
                 scored.append((overlap, escalation.final_text))

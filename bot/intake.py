@@ -37,11 +37,11 @@ def classify(message: IncomingMessage, *, internal_channels: frozenset[str]) -> 
         return None
     if not message.text.strip():
         return None
-    if message.is_ext_shared_channel:
-        # In a Slack Connect channel our own people are staff, whoever else is in the channel.
-        author_team = message.user_team_id or message.installed_team_id
-        if author_team == message.installed_team_id:
-            return AuthorKind.STAFF
+    # In a Slack Connect channel our own people are staff, whoever else is in the channel; a
+    # missing team is no proof of being one of ours, so that author counts as a customer.
+    ours = message.user_team_id is not None and message.user_team_id == message.installed_team_id
+    if message.is_ext_shared_channel and ours:
+        return AuthorKind.STAFF
     return AuthorKind.CUSTOMER
 
 

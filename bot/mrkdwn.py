@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def escape(text: str) -> str:
     """Escape the three characters Slack treats as control sequences in mrkdwn."""
@@ -34,3 +36,26 @@ def first_sentences(text: str, limit: int) -> str:
     cut = text[:limit]
     end = max(cut.rfind(". "), cut.rfind(".\n"), cut.rfind("! "), cut.rfind("? "))
     return cut[: end + 1] if end > limit // 3 else truncate(text, limit)
+
+
+_ANGLE = re.compile(r"<([^<>\n]*)>")
+
+
+def sanitize_model_mrkdwn(text: str, *, allowed_urls: frozenset[str]) -> str:
+    """Disarm what a model could smuggle into a customer channel.
+
+    Special mentions (`<!channel>`, `<!here>`, user groups), user and channel mentions become
+    plain text, and a link survives only when it points at an article the reply was grounded
+    in; any other link is reduced to its label.
+    """
+
+    def disarm(match: re.Match[str]) -> str:
+        inner = match.group(1)
+        if inner.startswith(("!", "@", "#")):
+            return escape(f"<{inner}>")
+        url, _, label = inner.partition("|")
+        if url in allowed_urls:
+            return match.group(0)
+        return escape(label or url)
+
+    return _ANGLE.sub(disarm, text)

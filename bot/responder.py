@@ -132,10 +132,16 @@ class Responder:
             message_id=message_id, status=status, risk_score=assessment.score
         )
 
-    async def talk_to_person(self, *, conversation_id: int, user_id: str) -> None:
+    async def talk_to_person(self, *, conversation_id: int, user_id: str, channel_id: str) -> None:
         """Escalate a thread at once because the customer pressed "Talk to a person"."""
         conversation = await self._store.conversation(conversation_id)
-        if conversation is None or conversation.state in HUMAN_STATES:
+        if conversation is None or conversation.channel_id != channel_id:
+            # A forged or replayed value pointing at another channel's thread does nothing.
+            log.warning(
+                "talk-to-person for conversation %s from %s refused", conversation_id, channel_id
+            )
+            return
+        if conversation.state in HUMAN_STATES:
             return
         rows = await self._store.thread(conversation_id=conversation_id)
         history = tuple(Turn(role=row.author_kind, text=row.text) for row in rows)
@@ -180,7 +186,9 @@ class Responder:
             history=history,
             search=self._knowledge.search(head(question)),
             account=account.model_dump(mode="json") if account else None,
-            similar_cases=await self._desk.similar_cases(question),
+            similar_cases=await self._desk.similar_cases(
+                question, channel_id=conversation.channel_id
+            ),
         )
         try:
             return await self._engine.draft(request), None

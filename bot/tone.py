@@ -90,6 +90,7 @@ _TECHNICAL = re.compile(
     r"|indexes|schemas?|rows?)\b)",
     re.IGNORECASE,
 )
+_TECHNICAL_HINT = re.compile(r"kill|dead|fatal|panic|attack|drop", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +118,9 @@ class ToneReader:
     def compound(self, text: str) -> float:
         """Return VADER's compound sentiment in [-1, 1], technical senses of grim words aside."""
         # VADER's cost grows with the square of the length: read the opening only.
-        opening = _TECHNICAL.sub(_blank, text[:_VADER_MAX_CHARS])
+        opening = text[:_VADER_MAX_CHARS]
+        if _TECHNICAL_HINT.search(opening):  # cheap test first: most messages have none
+            opening = _TECHNICAL.sub(_blank, opening)
         return float(self._vader.polarity_scores(opening)["compound"])
 
     def settled(self, text: str) -> bool:

@@ -315,12 +315,16 @@ class EscalationStore:
             )
             return list((await session.execute(statement)).scalars())
 
-    async def decided(self, *, limit: int) -> list[Escalation]:
-        """Recent escalations a human answered (approved or edited), newest first."""
+    async def decided(self, *, channel_id: str, limit: int) -> list[Escalation]:
+        """Recent escalations a human answered (approved or edited) in one channel, newest first."""
         async with self.sessions() as session:
             statement = (
                 select(Escalation)
-                .where(col(Escalation.action).in_(("approved", "edited")))
+                .join(Conversation, col(Conversation.id) == col(Escalation.conversation_id))
+                .where(
+                    col(Escalation.action).in_(("approved", "edited")),
+                    col(Conversation.channel_id) == channel_id,
+                )
                 .order_by(col(Escalation.id).desc())
                 .limit(limit)
             )

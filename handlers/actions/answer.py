@@ -30,7 +30,9 @@ async def handle_talk_to_person(
     deps = deps_from(context)
     deps.worker.submit(
         deps.responder.talk_to_person(
-            conversation_id=conversation_id, user_id=actor_of(body).user_id
+            conversation_id=conversation_id,
+            user_id=actor_of(body).user_id,
+            channel_id=str((body.get("channel") or {}).get("id") or ""),
         ),
         name="talk-to-person",
     )

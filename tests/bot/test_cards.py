@@ -41,7 +41,9 @@ def test_pending_card_has_approve_edit_take_over_with_only_the_id() -> None:
 def test_over_limit_draft_replaces_approve_with_edit() -> None:
     _, blocks = build_card(view(over_limit="3 free months exceeds the limit"))
 
-    assert action_ids(blocks) == [ids.EDIT, ids.TAKE_OVER]
+    assert action_ids(blocks) == [ids.EDIT, ids.TAKE_OVER, ids.APPROVE]
+    approve = blocks[-2]["elements"][2]
+    assert approve["text"]["text"] == "Approve (blocked: over policy)" and "style" not in approve
 
 
 def test_taken_over_card_offers_hand_back_and_resolve() -> None:
@@ -87,3 +89,9 @@ def test_edit_modal_prefills_the_draft_within_limits() -> None:
     assert modal["private_metadata"] == "7" and element["multiline"] is True
     assert len(element["initial_value"]) <= 3000
     assert all(len(modal[k]["text"]) <= 24 for k in ("title", "submit", "close"))  # type: ignore[index]
+
+
+def test_customer_text_cannot_ping_the_agent_channel() -> None:
+    text, blocks = build_card(view(summary="<!channel> refund me now"))
+
+    assert "<!channel>" not in text and "<!channel>" not in str(blocks)

@@ -57,3 +57,7 @@ def test_non_customer_text_is_ignored(changes: dict[str, object]) -> None:
 def test_thread_broadcast_and_file_share_are_customer_text() -> None:
     for subtype in ("thread_broadcast", "file_share"):
         assert classify(message(subtype=subtype), internal_channels=INTERNAL) is AuthorKind.CUSTOMER
+
+
+def test_connect_author_without_a_team_is_treated_as_a_customer() -> None:
+    assert classify(message(user_team_id=None), internal_channels=INTERNAL) is AuthorKind.CUSTOMER

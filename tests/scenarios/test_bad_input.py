@@ -84,7 +84,7 @@ async def test_customer_text_cannot_grant_itself_money(
     await claude_bot.idle()
     rendered = json.dumps(card.params["blocks"])
     assert "Over the compensation policy" in rendered
-    assert labels(card.params["blocks"]) == ["Edit", "Take over"]
+    assert labels(card.params["blocks"]) == ["Edit", "Take over", "Approve (blocked: over policy)"]
     assert len(slack.calls_to("chat.postMessage", channel="C_INITECH")) == 1  # holding reply
 
 

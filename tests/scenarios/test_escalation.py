@@ -181,10 +181,36 @@ async def test_agents_past_replies_guide_the_next_draft_for_a_similar_case(
     await claude_bot.idle()
 
     await slack.user_says(
-        "C_INITECH", "U_GRACE", "We were charged twice on the invoice, refund please"
+        "C_GLOBEX", "U_FIONA", "We were charged twice on the invoice, refund please"
     )
     await slack.wait_for("chat.postMessage", channel="C_AGENTS", count=2)
 
     second_prompt = claude.requests[1]["messages"][0]["content"]
     assert "<replies_agents_sent_in_similar_cases>" in second_prompt
     assert "We have refunded the duplicate payment." in second_prompt
+
+
+async def test_another_customers_replies_never_reach_the_prompt(
+    claude_bot: Bot, slack: SlackEmulator, claude: AnthropicEmulator
+) -> None:
+    def answer(reply: str) -> dict[str, object]:
+        return {
+            "reply": reply,
+            "summary": "Wants a refund of a double charge.",
+            "grounded": True,
+            "confidence": 0.8,
+            "risk_score": 0.9,
+            "risk_reasons": [{"category": "billing_dispute", "evidence": "charged twice"}],
+        }
+
+    claude.script(json_reply(answer("Globex: refunded EUR 950.")), json_reply(answer("Looking.")))
+    await slack.user_says("C_GLOBEX", "U_FIONA", "You charged us twice for the invoice, refund it")
+    card = await slack.wait_for("chat.postMessage", channel="C_AGENTS")
+    await claude_bot.idle()
+    await slack.click("U_ANA", "C_AGENTS", card.response["ts"], "hitl_approve")
+    await claude_bot.idle()
+
+    await slack.user_says("C_INITECH", "U_GRACE", "We were charged twice on the invoice, refund")
+    await slack.wait_for("chat.postMessage", channel="C_AGENTS", count=2)
+
+    assert "Globex" not in claude.requests[1]["messages"][0]["content"]
