@@ -15,12 +15,13 @@ from rapidfuzz.distance import Levenshtein
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channels import ChannelDirectory
 from bot.compensation import over_limit
 from bot.desk import Desk
 from bot.models import Frozen
 from bot.outbox import Outbox
 from bot.policy import Policy
-from bot.tools import Toolbox, ToolScope
+from bot.tools import Toolbox
 from storage.escalations import EscalationStore
 from storage.store import Store
 from storage.tables import Escalation, utcnow
@@ -59,8 +60,10 @@ class AgentActions:
         outbox: Outbox,
         toolbox: Toolbox,
         policy: Policy,
+        channels: ChannelDirectory,
         installed_team_id: str | None = None,
     ) -> None:
+        self._channels = channels
         self._client = client
         self._store = store
         self._escalations = escalations
@@ -270,7 +273,5 @@ class AgentActions:
         conversation = await self._store.conversation(escalation.conversation_id)
         if conversation is None:
             return None, None
-        account = await self._toolbox.account_for(
-            ToolScope(channel_id=conversation.channel_id, team_id=conversation.customer_team_id)
-        )
+        account = await self._toolbox.account_for(await self._channels.scope_for(conversation))
         return (account.tier, account.monthly_value) if account else (None, None)

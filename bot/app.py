@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 import handlers
 from bot.actions import AgentActions
+from bot.channels import ChannelDirectory
 from bot.claude import ClaudeEngine
 from bot.config import Settings
 from bot.deps import Deps
@@ -114,6 +115,7 @@ def build_runtime(
     escalations = EscalationStore(engine)
     slack = client or build_slack_client(settings)
     outbox = Outbox(slack, store)
+    channels = ChannelDirectory(slack)
     desk = Desk(
         client=slack,
         store=store,
@@ -122,6 +124,7 @@ def build_runtime(
         toolbox=toolbox,
         policy=policy,
         agent_channel=settings.hitl_agent_channel,
+        channels=channels,
     )
     offline = OfflineEngine(toolbox, min_coverage=policy.risk.grounding_min)
     answer_engine: AnswerEngine = offline
@@ -146,6 +149,7 @@ def build_runtime(
         policy=policy,
         outbox=outbox,
         desk=desk,
+        channels=channels,
     )
     actions = AgentActions(
         client=slack,
@@ -155,6 +159,7 @@ def build_runtime(
         outbox=outbox,
         toolbox=toolbox,
         policy=policy,
+        channels=channels,
     )
     digest = DigestService(
         slack,

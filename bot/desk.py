@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import build_customer_copy
 from bot.cards import CardView, ReasonLine, build_card
+from bot.channels import ChannelDirectory
 from bot.compensation import over_limit
 from bot.engine import Draft
 from bot.knowledge import tokenize
@@ -23,7 +24,7 @@ from bot.models import Turn
 from bot.outbox import Outbox
 from bot.policy import Policy
 from bot.risk import RiskAssessment, RiskReason
-from bot.tools import Account, Toolbox, ToolScope
+from bot.tools import Account, Toolbox
 from storage.escalations import EscalationStore
 from storage.store import Store
 from storage.tables import Conversation, Escalation, Message, utcnow
@@ -48,7 +49,9 @@ class Desk:
         toolbox: Toolbox,
         policy: Policy,
         agent_channel: str,
+        channels: ChannelDirectory,
     ) -> None:
+        self._channels = channels
         self._client = client
         self._store = store
         self.escalations = escalations
@@ -238,9 +241,7 @@ class Desk:
     async def card_view(self, escalation: Escalation, conversation: Conversation) -> CardView:
         """Assemble what the card shows from the stored rows and the account."""
         assert escalation.id is not None
-        account = await self._toolbox.account_for(
-            ToolScope(channel_id=conversation.channel_id, team_id=conversation.customer_team_id)
-        )
+        account = await self._toolbox.account_for(await self._channels.scope_for(conversation))
         return CardView(
             escalation_id=escalation.id,
             org_name=escalation.org_name or _org_name(account, conversation),

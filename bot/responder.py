@@ -6,6 +6,7 @@ import itertools
 import logging
 from datetime import timedelta
 
+from bot.channels import ChannelDirectory
 from bot.compensation import describe_offer, find_offers
 from bot.desk import Desk
 from bot.engine import AnswerEngine, Draft, DraftRequest, EngineError
@@ -14,7 +15,7 @@ from bot.models import Turn
 from bot.outbox import Outbox
 from bot.policy import Policy
 from bot.risk import ModelAssessment, RiskAssessment, RiskReason, RiskScorer, RiskSignals
-from bot.tools import Account, Toolbox, ToolScope
+from bot.tools import Account, Toolbox
 from storage.store import Store
 from storage.tables import Conversation, Message, utcnow
 
@@ -62,7 +63,9 @@ class Responder:
         policy: Policy,
         outbox: Outbox,
         desk: Desk,
+        channels: ChannelDirectory,
     ) -> None:
+        self._channels = channels
         self._store = store
         self._knowledge = knowledge
         self._engine = engine
@@ -98,7 +101,7 @@ class Responder:
         if mode == "off":
             await self._store.finish_message(message_id=message_id, status="ignored")
             return
-        scope = ToolScope(channel_id=conversation.channel_id, team_id=conversation.customer_team_id)
+        scope = await self._channels.scope_for(conversation)
         account = await self._toolbox.account_for(scope)
         history = await self._history(conversation, before=message)
         if conversation.state in HUMAN_STATES:
@@ -146,7 +149,7 @@ class Responder:
         rows = await self._store.thread(conversation_id=conversation_id)
         history = tuple(Turn(role=row.author_kind, text=row.text) for row in rows)
         last_customer = next((r for r in reversed(rows) if r.author_kind == "customer"), None)
-        scope = ToolScope(channel_id=conversation.channel_id, team_id=conversation.customer_team_id)
+        scope = await self._channels.scope_for(conversation)
         account = await self._toolbox.account_for(scope)
         question = last_customer.text if last_customer else "The customer asked for a person."
         draft, _ = await self._draft_for(question, conversation, history, account)
@@ -182,7 +185,7 @@ class Responder:
         request = DraftRequest(
             question=question,
             channel_id=conversation.channel_id,
-            team_id=conversation.customer_team_id,
+            team_id=(await self._channels.scope_for(conversation)).team_id,
             history=history,
             search=self._knowledge.search(head(question)),
             account=account.model_dump(mode="json") if account else None,

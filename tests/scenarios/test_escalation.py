@@ -214,3 +214,35 @@ async def test_another_customers_replies_never_reach_the_prompt(
     await slack.wait_for("chat.postMessage", channel="C_AGENTS", count=2)
 
     assert "Globex" not in claude.requests[1]["messages"][0]["content"]
+
+
+async def test_an_organisation_sharing_a_channel_with_another_sees_no_account_facts(
+    claude_bot: Bot, slack: SlackEmulator, claude: AnthropicEmulator
+) -> None:
+    slack.add_channel(
+        "C_JOINT",
+        "ext-joint-project",
+        is_ext_shared=True,
+        connected_team_ids=["T_ACME", "T_GLOBEX"],
+        members=["U_DANA", "U_FIONA"],
+    )
+    claude.script(
+        tool_use("lookup_account", {}),
+        lambda request: json_reply(
+            {
+                "reply": "Noted.",
+                "summary": "Asks about their plan.",
+                "grounded": True,
+                "confidence": 0.9,
+                "risk_score": 0.1,
+                "risk_reasons": [],
+            }
+        ),
+    )
+
+    await slack.user_says("C_JOINT", "U_DANA", "Which plan are we on?")
+    await slack.wait_for("chat.postMessage", channel="C_JOINT")
+
+    assert "<account>" not in claude.requests[0]["messages"][0]["content"]
+    tool_result = claude.requests[1]["messages"][-1]["content"][0]["content"]
+    assert "Acme" not in tool_result and "4800" not in tool_result
