@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -23,6 +24,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 from aiohttp import web
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,6 +51,29 @@ def percentile(values: list[float], share: float) -> float:
     """Nearest-rank percentile."""
     ordered = sorted(values)
     return ordered[max(0, min(len(ordered) - 1, round(share * len(ordered)) - 1))]
+
+
+async def scratch_database(url: str) -> str:
+    """A fresh PostgreSQL database beside the one given, so the bench leaves nothing behind."""
+    name = f"hitl_bench_{os.getpid()}"
+    admin = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+async def drop_database(url: str) -> None:
+    """Drop the scratch database made by `scratch_database`."""
+    base, name = url.rsplit("/", 1)
+    admin = await asyncpg.connect(
+        base.replace("postgresql+asyncpg://", "postgresql://") + "/postgres"
+    )
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
 
 
 def spread(seconds: list[float]) -> str:
@@ -91,13 +116,14 @@ async def run(args: argparse.Namespace) -> None:
         await claude.start()
         claude.set_default(model_reply(args.model_latency))
     folder = tempfile.mkdtemp(prefix="hitl-bench-")
+    scratch = await scratch_database(args.database_url) if args.database_url else None
     values: dict[str, Any] = {
         "slack_bot_token": slack.bot_token,
         "slack_signing_secret": "bench-secret",
         "slack_api_url": slack.base_url,
         "hitl_agent_channel": AGENT_CHANNEL,
         "hitl_digest_channel": DIGEST_CHANNEL,
-        "database_url": args.database_url or f"sqlite+aiosqlite:///{folder}/bench.db",
+        "database_url": scratch or f"sqlite+aiosqlite:///{folder}/bench.db",
     }
     if claude is not None:
         values |= {"anthropic_api_key": "bench-key", "anthropic_base_url": claude.base_url}
@@ -154,6 +180,8 @@ async def run(args: argparse.Namespace) -> None:
         print(f"tokens/message    in {tokens_in:.0f}  out {tokens_out:.0f}")
     print(f"mean ack          {statistics.fmean(acks) * 1000:.1f} ms")
     await runner.cleanup()
+    if scratch is not None:
+        await drop_database(scratch)
     if claude is not None:
         await claude.stop()
     await slack.stop()
