@@ -45,17 +45,20 @@ class CallLog:
 
     def __init__(self) -> None:
         self.calls: list[ApiCall] = []
+        # Waiters re-check on every call; looking only at one method's calls keeps that cheap.
+        self._by_method: dict[str, list[ApiCall]] = {}
         self._changed = asyncio.Condition()
 
     async def record(self, call: ApiCall) -> None:
         """Append a call and notify everyone waiting."""
         self.calls.append(call)
+        self._by_method.setdefault(call.method, []).append(call)
         async with self._changed:
             self._changed.notify_all()
 
     def calls_to(self, method: str, **match: Any) -> list[ApiCall]:
         """Return calls to `method` whose params match every keyword."""
-        return [c for c in self.calls if _matches(c, method, match)]
+        return [c for c in self._by_method.get(method, ()) if _matches(c, method, match)]
 
     async def wait_for(
         self,
