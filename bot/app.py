@@ -125,6 +125,7 @@ def build_runtime(
         policy=policy,
         agent_channel=settings.hitl_agent_channel,
         channels=channels,
+        notice_channel=settings.digest_channel,
     )
     offline = OfflineEngine(toolbox, min_coverage=policy.risk.grounding_min)
     answer_engine: AnswerEngine = offline

@@ -50,6 +50,7 @@ class Desk:
         policy: Policy,
         agent_channel: str,
         channels: ChannelDirectory,
+        notice_channel: str | None = None,
     ) -> None:
         self._channels = channels
         self._client = client
@@ -60,6 +61,8 @@ class Desk:
         self._policy = policy
         self.agent_channel = agent_channel
         self._shared_checked: tuple[float, bool] | None = None
+        self.notice_channel = notice_channel
+        self._warned = False
 
     async def escalate(
         self,
@@ -171,6 +174,7 @@ class Desk:
                 action="card_withheld",
                 detail={"why": "agent channel is shared with another organisation"},
             )
+            await self._warn_operators()
             return
         permalink = await self._permalink(conversation)
         escalation.permalink = permalink
@@ -190,6 +194,26 @@ class Desk:
             conversation_id=conversation.id, since=escalation.created_at
         ):
             await self._copy_to_card(held, str(response["channel"]), card_ts)
+
+    async def _warn_operators(self) -> None:
+        """Tell the people running the app, once, in the digest channel if it is a safe one."""
+        if self._warned or not self.notice_channel or self.notice_channel == self.agent_channel:
+            return
+        try:
+            info = (await self._client.conversations_info(channel=self.notice_channel))["channel"]
+            if info.get("is_ext_shared"):
+                return
+            await self._client.chat_postMessage(
+                channel=self.notice_channel,
+                text=(
+                    f":warning: Escalation cards are being withheld: <#{self.agent_channel}> is "
+                    "shared with another organisation. Point HITL_AGENT_CHANNEL at an internal "
+                    "channel; the waiting cards will then be posted there."
+                ),
+            )
+            self._warned = True
+        except SlackApiError as error:
+            log.error("could not warn in %s: %s", self.notice_channel, error.response.get("error"))
 
     @property
     def agent_channel_shared(self) -> bool | None:

@@ -166,6 +166,8 @@ async def test_cards_are_withheld_from_a_shared_agent_channel_until_it_is_safe(
 
     assert slack.calls_to("chat.postMessage", channel="C_AGENTS") == []
     assert len(slack.thread("C_ACME", thread_ts)) == 2  # the customer still got the holding reply
+    [warning] = slack.calls_to("chat.postMessage", channel="C_DIGEST")
+    assert "withheld" in warning.params["text"] and "HITL_AGENT_CHANNEL" in warning.params["text"]
     async with aiohttp.ClientSession() as session, session.get(f"{bot.url}/healthz") as response:
         assert "cards withheld" in (await response.json())["warning"]
 
