@@ -31,6 +31,7 @@ def render_chart(series: Sequence[DailyCount], *, title: str = "Last 14 days") -
     volume.set_xticks(range(len(series)), labels, fontsize=8)
     volume.set_ylabel("customer messages")
     volume.yaxis.set_major_locator(MaxNLocator(integer=True))
+    volume.set_ylim(bottom=0, top=max([*messages, 1]) * 1.15)
     volume.spines[["top"]].set_visible(False)
     rate = volume.twinx()
     rate.plot(range(len(series)), rates, color=LINE_COLOUR, marker="o", label="escalation rate")

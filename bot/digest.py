@@ -103,13 +103,25 @@ class DigestService:
 
     # -- building and posting ----------------------------------------------------------------
 
-    async def build(self, days: int = 1, *, now: datetime | None = None) -> Digest:
-        """Gather the figures of the last `days` whole days and render the message and chart."""
+    async def build(
+        self, days: int = 1, *, now: datetime | None = None, through_now: bool = False
+    ) -> Digest:
+        """Gather the figures of the last `days` days and render the message and chart.
+
+        The daily post covers whole days before today; on demand (`through_now`) the period
+        runs to this moment, today included, so what just happened is in it.
+        """
         now = now or self._clock()
-        start, end, period = self.period_for(now, days)
-        before = local_midnight(
-            start.astimezone(self._zone).date() - timedelta(days=days), self._zone
-        )
+        if through_now:
+            today = now.astimezone(self._zone).date()
+            start = local_midnight(today - timedelta(days=days - 1), self._zone)
+            end, period = now, f"on-demand-{now.isoformat()}"
+            before = start - (end - start)
+        else:
+            start, end, period = self.period_for(now, days)
+            before = local_midnight(
+                start.astimezone(self._zone).date() - timedelta(days=days), self._zone
+            )
         q = self._queries
         current = await q.figures(
             start=start,
@@ -130,6 +142,8 @@ class DigestService:
         stats = await q.reason_approval_stats(min_cases=STOP_MIN_CASES)
         series = await q.daily_series(days=CHART_DAYS, end=end, tz=self.timezone)
         label = _human_label(start.astimezone(self._zone).date(), days)
+        if through_now:
+            label += f", to {now.astimezone(self._zone):%H:%M}"
         figures = DigestFigures(
             period_label=label,
             timezone=self.timezone,

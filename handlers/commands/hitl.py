@@ -14,7 +14,7 @@ from bot.digest import DigestService
 MAX_DIGEST_DAYS = 90
 HELP = (
     "*/hitl* commands:\n"
-    "• `/hitl digest [days]`: post the support digest for the last day (or days) now\n"
+    "• `/hitl digest [days]`: post the support digest for today so far (or the last days) now\n"
     "• `/hitl help`: this message"
 )
 
@@ -35,10 +35,11 @@ async def handle_hitl_command(
         await ack(text=f"`days` must be a whole number from 1 to {MAX_DIGEST_DAYS}.")
         return
     deps = deps_from(context)
-    await ack(text=f"Posting the digest for the last {days} day(s) in <#{deps.digest.channel}>…")
+    span = "today so far" if days == "1" else f"the last {days} days, today included"
+    await ack(text=f"Posting the digest for {span} in <#{deps.digest.channel}>…")
     deps.worker.submit(_post(deps.digest, int(days), logger), name="digest-on-demand")
 
 
 async def _post(digest: DigestService, days: int, logger: Logger) -> None:
-    await digest.post(await digest.build(days))
+    await digest.post(await digest.build(days, through_now=True))
     logger.info("on-demand digest for %d day(s) posted", days)

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 
 from emulators import SlackEmulator
+from storage.tables import utcnow
 from tests.conftest import Bot, StartBot
 from tests.scenarios.test_actions import escalate
 
@@ -22,11 +23,22 @@ async def test_hitl_digest_posts_the_digest_and_its_chart_on_demand(
     assert command.status == 200 and "Posting the digest" in command.body
     post = await slack.wait_for("chat.postMessage", channel="C_DIGEST")
     assert post.params["text"] and post.params["blocks"][0]["type"] == "header"
-    assert "Escalat" in json.dumps(post.params["blocks"])
+    assert "Escalations" in json.dumps(post.params["blocks"])
     upload = await slack.wait_for("files.completeUploadExternal")
     assert upload.params["channel_id"] == "C_DIGEST"
     file_id = upload.params["files"][0]["id"]
     assert slack.file_bytes(file_id).startswith(b"\x89PNG")
+
+
+async def test_on_demand_digest_counts_what_happened_today(bot: Bot, slack: SlackEmulator) -> None:
+    await escalate(slack)
+    await bot.idle()
+
+    digest = await bot.runtime.deps.digest.build(1, now=utcnow(), through_now=True)
+
+    rendered = json.dumps(digest.blocks)
+    assert "*Escalations*\\n1 (100% of messages)" in rendered
+    assert "Churn risk" in rendered
 
 
 async def test_bad_digest_argument_gets_a_clear_answer(bot: Bot, slack: SlackEmulator) -> None:
