@@ -170,6 +170,7 @@ def build_runtime(
         digest_time=settings.hitl_digest_time,
         sla_minutes=policy.sla.reminder_minutes,
         clock=digest_clock,
+        customer_name=toolbox.name_of,
     )
     deps = Deps(
         intake=Intake(store, internal_channels=internal),

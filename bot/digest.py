@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,7 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.chart import render_chart
 from bot.digest_blocks import STOP_MIN_CASES, DigestFigures, build_digest, stop_candidates
 from bot.models import Frozen
-from storage.digest import DailyCount, DigestQueries, local_midnight
+from storage.digest import DailyCount, DigestQueries, PeriodFigures, local_midnight
 from storage.tables import utcnow
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,7 @@ class DigestService:
         oldest_pending: int = 5,
         claim_ttl: timedelta = CLAIM_TTL,
         retry_seconds: float = RETRY_SECONDS,
+        customer_name: Callable[[str], Awaitable[str | None]] | None = None,
     ) -> None:
         self._client = client
         self._queries = queries
@@ -74,6 +75,8 @@ class DigestService:
         self._claim_ttl = claim_ttl
         self._retry_seconds = retry_seconds
         self._wake = asyncio.Event()
+        # Customers who never escalated are known to the database only by Slack id.
+        self._customer_name = customer_name
 
     # -- periods and times ------------------------------------------------------------------
 
@@ -139,6 +142,7 @@ class DigestService:
             oldest_pending=0,
             now=now,
         )
+        current = await self._named(current)
         stats = await q.reason_approval_stats(min_cases=STOP_MIN_CASES)
         series = await q.daily_series(days=CHART_DAYS, end=end, tz=self.timezone)
         label = _human_label(start.astimezone(self._zone).date(), days)
@@ -163,6 +167,18 @@ class DigestService:
             series=tuple(series),
             chart_png=png,
         )
+
+    async def _named(self, figures: PeriodFigures) -> PeriodFigures:
+        """Replace bare Slack ids in the busiest-customers list with account names."""
+        if self._customer_name is None:
+            return figures
+        named = []
+        for customer in figures.top_customers:
+            name = (
+                await self._customer_name(customer.key) if customer.name == customer.key else None
+            )
+            named.append(customer.model_copy(update={"name": name}) if name else customer)
+        return figures.model_copy(update={"top_customers": tuple(named)})
 
     async def post(self, digest: Digest) -> None:
         """Post the message, then the chart; a failed chart upload never re-posts the message."""

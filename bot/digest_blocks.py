@@ -205,7 +205,8 @@ def _customer_lines(figures: DigestFigures) -> str:
         return "*Busiest customers*\nNo customer messages in this period."
     lines = ["*Busiest customers*"]
     for i, c in enumerate(customers, start=1):
-        lines.append(f"{i}. {escape(c.name)}: {c.messages} messages")
+        noun = "message" if c.messages == 1 else "messages"
+        lines.append(f"{i}. {escape(c.name)}: {c.messages} {noun}")
     return "\n".join(lines)
 
 

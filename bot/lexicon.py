@@ -12,6 +12,7 @@ from bot.policy import IntentRule, LexiconPolicy
 from bot.risk_text import (
     FUZZY_MIN,
     MASK_CHARS,
+    PROPER_NAME,
     Token,
     plain,
     split_sentences,
@@ -38,6 +39,7 @@ _QUESTION_VETO = "?"
 _SENTENCE_VETO = "~"
 # Masked swearing ("f***", "sh*t") is resolved against the words of this category's rules.
 _MASKED_CATEGORY = "anger"
+_PROPER = frozenset({PROPER_NAME})
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,11 +155,17 @@ class LexiconMatcher:
     def match(self, text: str) -> list[Hit]:
         """Return one hit per rule that fires anywhere in the text."""
         split = [self._split_glued(tokens) for tokens in split_sentences(text)]
-        sentences = [self._read(tokens, _asks(text, tokens)) for tokens in split]
+        names = [self._names(text, tokens) for tokens in split]
+        sentences = [
+            self._read(tokens, _asks(text, tokens), found)
+            for tokens, found in zip(split, names, strict=True)
+        ]
         whole = (
             [
                 self._read(
-                    [t for tokens in split for t in tokens], any(s.question for s in sentences)
+                    [t for tokens in split for t in tokens],
+                    any(s.question for s in sentences),
+                    [flag for found in names for flag in found],
                 )
             ]
             if len(sentences) > 1
@@ -176,9 +184,14 @@ class LexiconMatcher:
                     break
         return hits
 
-    def _read(self, tokens: list[Token], question: bool) -> _Sentence:
+    def _read(self, tokens: list[Token], question: bool, names: list[bool]) -> _Sentence:
         """Look every word up once and index the sentence by lexicon stem."""
-        matches = [self._lookup(token.stem, token.word) for token in tokens]
+        matches = [
+            self._lookup(token.stem, token.word) | _PROPER
+            if name
+            else self._lookup(token.stem, token.word)
+            for token, name in zip(tokens, names, strict=True)
+        ]
         index: dict[str, list[int]] = {}
         for position, found in enumerate(matches):
             for word in found:
@@ -192,6 +205,24 @@ class LexiconMatcher:
                 segment += 1
             segments.append(segment)
         return _Sentence(tokens, matches, index, segments, question)
+
+    def _names(self, text: str, tokens: list[Token]) -> list[bool]:
+        """Mark brand-like words: capitalised inside the sentence, in mixed case, not common.
+
+        The first word of a sentence is capitalised anyway, and a word in capitals throughout
+        is shouting or an acronym; a known English word ("Premium", "Basic") is no brand.
+        """
+        flags: list[bool] = []
+        for position, token in enumerate(tokens):
+            surface = text[token.start : token.end]
+            flags.append(
+                position > 0
+                and surface[:1].isupper()
+                and any(char.islower() for char in surface)
+                and not surface.startswith(("I'", "I’"))
+                and not self._is_known(token.stem, token.word)
+            )
+        return flags
 
     def _first_valid_span(self, compiled: _CompiledRule, sentence: _Sentence) -> Span | None:
         """Return the first span of the sentence where the rule fires and is not vetoed."""

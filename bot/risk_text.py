@@ -17,10 +17,16 @@ _TOKEN = re.compile(
     re.IGNORECASE,
 )
 MONEY = "moneyamount"
+# A capitalised word inside a sentence that is no common English word ("moving to Octopus"):
+# the lexicon adds this word to it, so a rule can ask for a brand-like name.
+PROPER_NAME = "propernoun"
 # Any count of two or more ("3 times", "x3", "twice", "three times", "several times") reads as
 # this one word, and any third-or-later occasion ("3rd time", "fifth time") as the next one.
 TIMES = "ntimes"
 NTH_TIME = "nthtime"
+# A stretch of time long enough to tell of a lasting failure ("4 days", "two weeks", "a
+# fortnight", "the third week") reads as this one word: "no gas for 4 days".
+PERIOD = "nperiod"
 MASK_CHARS = frozenset("*#@$%")
 FUZZY_MIN = 5  # shorter words are too easily one edit away from another real word
 _CLAUSE_WORDS = frozenset({"but", "however", "although", "though"})
@@ -114,6 +120,10 @@ _MANY = frozenset(
     }
 )
 _ONCE_MORE = frozenset({"twice", "thrice"})
+_DAYS = frozenset({"day", "days"})
+_LONG_UNITS = frozenset({"week", "weeks", "month", "months", "fortnight", "fortnights"})
+# Words before "week" or "month" that make it one whole stretch ("a whole week").
+_ONE_STRETCH = frozenset({"a", "whole", "full", "entire"})
 
 
 def count_of(word: str) -> int | None:
@@ -216,7 +226,7 @@ def split_sentences(text: str) -> list[list[Token]]:
 
 
 def _counted(sentence: list[Token]) -> list[Token]:
-    """Fold repetition counts into one word: "3 times", "x3", "twice" -> ntimes."""
+    """Fold counts into one word: "3 times", "twice" -> ntimes; "4 days" -> nperiod."""
     out: list[Token] = []
     for token in sentence:
         word = token.word
@@ -232,6 +242,11 @@ def _counted(sentence: list[Token]) -> list[Token]:
                 out.pop()
                 canonical = TIMES
                 token = Token(word, word, previous.start, token.end, token.clause)
+        elif (word in _DAYS or word in _LONG_UNITS) and previous is not None:
+            if _long_stretch(previous.word, word):
+                out.pop()
+                canonical = PERIOD
+                token = Token(word, word, previous.start, token.end, token.clause)
         elif word == "time" and previous is not None:
             rank = ordinal_of(previous.word)
             if rank is not None and rank >= 3:
@@ -243,6 +258,15 @@ def _counted(sentence: list[Token]) -> list[Token]:
         else:
             out.append(Token(canonical, canonical, token.start, token.end, token.clause))
     return out
+
+
+def _long_stretch(previous: str, unit: str) -> bool:
+    """Say whether a count and a unit of time make a lasting stretch ("3 days", "2nd week")."""
+    count = count_of(previous)
+    rank = ordinal_of(previous)
+    if unit in _DAYS:
+        return (count is not None and count >= 2) or previous in _MANY or (rank or 0) >= 2
+    return count is not None or previous in _MANY or previous in _ONE_STRETCH or (rank or 0) >= 2
 
 
 def typo_of(word: str, target: str) -> bool:

@@ -285,6 +285,13 @@ class Toolbox:
         outages = YamlOutageFeed.from_file(outages_path or default_outages_path(), clock=clock)
         return cls(accounts, outages)
 
+    async def name_of(self, slack_id: str) -> str | None:
+        """The account name behind a Slack team or channel id, for reports to staff."""
+        account = await self._accounts.find_by_team(
+            slack_id
+        ) or await self._accounts.find_by_channel(slack_id)
+        return account.name if account else None
+
     async def account_for(self, scope: ToolScope) -> Account | None:
         """Return the account behind a conversation: its channel first, else its Slack org."""
         by_channel = await self._accounts.find_by_channel(scope.channel_id)

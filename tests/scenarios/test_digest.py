@@ -32,13 +32,15 @@ async def test_hitl_digest_posts_the_digest_and_its_chart_on_demand(
 
 async def test_on_demand_digest_counts_what_happened_today(bot: Bot, slack: SlackEmulator) -> None:
     await escalate(slack)
+    await slack.user_says("C_INITECH", "U_GRACE", "Where can I download last month's invoice?")
     await bot.idle()
 
     digest = await bot.runtime.deps.digest.build(1, now=utcnow(), through_now=True)
 
     rendered = json.dumps(digest.blocks)
-    assert "*Escalations*\\n1 (100% of messages)" in rendered
+    assert "*Escalations*\\n1 (50% of messages)" in rendered
     assert "Churn risk" in rendered
+    assert "Initech Health: 1 message" in rendered  # named from the account, not T_INITECH
 
 
 async def test_bad_digest_argument_gets_a_clear_answer(bot: Bot, slack: SlackEmulator) -> None:
