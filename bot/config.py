@@ -140,5 +140,5 @@ def load_settings(**overrides: Any) -> Settings:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"])
         message = str(first["msg"]).removeprefix("Value error, ")
-        name = field.upper() if field else "configuration"
-        raise ConfigError(f"{name}: {message}") from None
+        # A rule across variables names them in its message; a single field is named here.
+        raise ConfigError(f"{field.upper()}: {message}" if field else message) from None
