@@ -6,6 +6,7 @@ import pytest
 
 from bot.policy import RiskPolicy, load_policy
 from bot.risk import ModelAssessment, RiskAssessment, RiskReason, RiskScorer, RiskSignals
+from bot.risk_text import split_sentences
 
 
 @pytest.fixture(scope="module")
@@ -603,3 +604,56 @@ def test_a_promise_question_about_timing_is_not_a_broken_promise(scorer: RiskSco
 
 def test_a_negated_sentence_veto_does_not_apply(scorer: RiskScorer) -> None:
     assert scorer.assess("The payment was declined and never went through").decision == ("escalate")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We have had no heating for 5 days now.",
+        "Our internet has been down for two weeks.",
+        "Third week without a working landline and still nothing.",
+        "It's been 4 days and my card still hasn't arrived",
+        "I'm extremely disappointed with the new app update.",
+        "Honestly not happy at all with how long this is taking",
+        "I'd rather speak to a human than a chatbot",
+        "Please let a real person check my account, not the bot",
+        "Can I speak to Sarah who helped me yesterday?",
+        "You billed me for a subscription I cancelled in January",
+        "Thinking of switching to Octopus, they're much cheaper",
+        "I'm leaving you for Starling next month",
+        "Verizon offered me half the price, can you beat it?",
+    ],
+)
+def test_lasting_failures_plain_grievances_and_named_rivals_escalate(
+    scorer: RiskScorer, text: str
+) -> None:
+    assert scorer.assess_text_only(text).decision == "escalate"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll be without my phone for 2 weeks while abroad, can I pause my line?",
+        "Delivery usually takes 3 days, is that right?",
+        "I was without a card for a week but the new one has arrived, thanks!",
+        "Really pleased with the upgrade, thanks!",
+        "My husband is fed up with the buffering, any tips for the router?",
+        "How do I turn off the chatbot on our website widget?",
+        "How do I cancel a direct debit I set up by mistake?",
+        "Is there a fee when I cancel a ride after the driver arrives?",
+        "We're moving to Spain in May, will my phone work there?",
+        "Switching to Android, how do I move my contacts?",
+        "Can I switch to Unlimited Max on my plan?",
+        "Can I use my Vodafone SIM in your router?",
+        "I heard you give compensation for outages, is that right?",
+        "Can I talk to Alexa to pay my bill?",
+    ],
+)
+def test_trips_plans_rumours_and_feelings_at_home_stay_auto(scorer: RiskScorer, text: str) -> None:
+    assert scorer.assess_text_only(text).decision == "auto", scorer.assess_text_only(text)
+
+
+def test_lasting_stretches_of_time_fold_into_one_word() -> None:
+    words = [[t.word for t in s] for s in split_sentences("no gas for four days, third week")]
+    assert words == [["no", "gas", "for", "nperiod", "nperiod"]]
+    assert [t.word for t in split_sentences("in 1 day")[0]] == ["in", "1", "day"]

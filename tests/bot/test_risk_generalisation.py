@@ -16,6 +16,11 @@ lower on purpose. Do not tune the rules on its individual messages; write a fres
 `UNSEEN3` was written before the precision round (routine uses of risky words) and scored only
 before and after it; the round was guided by the older sets and by separate probe messages
 (see the mechanism tests in test_risk.py). The same rule holds: do not tune on its messages.
+
+`UNSEEN4` was written before the round on lasting outages, plain dissatisfaction, person-versus-
+bot requests, named rivals, reported speech and feelings at home, and scored once before and once
+after it; the round was guided by the known misses of UNSEEN2/UNSEEN3 and by separate probe
+messages (test_risk.py). Do not tune on its messages either.
 """
 
 from __future__ import annotations
@@ -45,6 +50,13 @@ UNSEEN2_ROUTINE_ESCALATED_MAX = 0.25
 # escalated (10/60); after it 75 % (15/20) with 6.7 % (4/60).
 UNSEEN3_RECALL_MIN = 0.70
 UNSEEN3_ROUTINE_ESCALATED_MAX = 0.10
+# After the round of UNSEEN4: UNSEEN3 100 % (20/20) with 3.3 % (2/60), UNSEEN2 unchanged at
+# 77 % with 20 %. That round took UNSEEN3's five misses and two of UNSEEN2's false alarms as
+# known examples, so neither set measures it any more.
+# Reached on UNSEEN4: before that round recall 63 % (19/30) with 4 % routine escalated (2/50);
+# after it 70 % (21/30) with 4 % (2/50).
+UNSEEN4_RECALL_MIN = 0.65
+UNSEEN4_ROUTINE_ESCALATED_MAX = 0.08
 
 # text, needs_human, reason -- written after an earlier round; later rounds were guided by it.
 UNSEEN: list[tuple[str, bool, str]] = [
@@ -471,6 +483,212 @@ UNSEEN3: list[tuple[str, bool, str]] = [
 ]
 
 
+# A fourth unseen set, written before the round on lasting outages, plain dissatisfaction,
+# person-versus-bot requests, named rivals, rumours and feelings at home, and scored only before
+# and after it: 30 messages needing a human, 50 routine ones, from several domains.
+UNSEEN4: list[tuple[str, bool, str]] = [
+    # -- needs a human --
+    (
+        "Your engineer was meant to come Tuesday, then Thursday, and nobody showed. I've taken "
+        "two days off work for this.",
+        True,
+        "complaint",
+    ),
+    (
+        "I'm seriously considering taking my mortgage elsewhere after the way this has been dealt "
+        "with.",
+        True,
+        "churn",
+    ),
+    (
+        "Could you get someone from billing to ring me? The bot keeps going round in circles.",
+        True,
+        "human_request",
+    ),
+    (
+        "We were billed for 45 seats but only have 30 users, please sort out a credit for the "
+        "difference.",
+        True,
+        "billing_dispute",
+    ),
+    (
+        "The airline lost my suitcase on the way out and I've had no update in nine days. This is "
+        "ridiculous.",
+        True,
+        "complaint",
+    ),
+    ("I'd like to close my current account and move everything to Monzo.", True, "churn"),
+    ("honestly the worst broadband I've ever had, drops every single evening", True, "complaint"),
+    (
+        "Is there a real human I can speak to? I've explained this four times already.",
+        True,
+        "human_request",
+    ),
+    ("You charged my card €89 for a renewal I turned off back in March.", True, "billing_dispute"),
+    ("My mum passed away last month and I need to sort out her phone contract.", True, "legal"),
+    ("Someone has opened a credit card in my name with your bank.", True, "other"),
+    (
+        "The courier left my parcel out in the rain and everything inside is ruined, I want my "
+        "money back",
+        True,
+        "billing_dispute",
+    ),
+    (
+        "We've had no gas for four days now and nobody will give me a straight answer.",
+        True,
+        "complaint",
+    ),
+    (
+        "A 30% price rise in the middle of a fixed contract? That's daylight robbery.",
+        True,
+        "billing_dispute",
+    ),
+    ("Cancel everything. Account, direct debits, all of it. I'm done.", True, "churn"),
+    (
+        "My business line has been down since Monday and we're losing customers, this needs to go "
+        "to someone who can fix it today.",
+        True,
+        "complaint",
+    ),
+    (
+        "Stop sending me help articles and let me talk to somebody who can actually help.",
+        True,
+        "human_request",
+    ),
+    (
+        "We won't be renewing our Enterprise plan next month; please confirm what happens to our "
+        "data.",
+        True,
+        "churn",
+    ),
+    (
+        "Your agent promised me a £50 credit on the phone and it never appeared.",
+        True,
+        "billing_dispute",
+    ),
+    ("Why the hell does it take three weeks to refund a cancelled flight?", True, "anger"),
+    (
+        "I'm really disappointed with how my claim has been handled, nobody returns my calls.",
+        True,
+        "complaint",
+    ),
+    (
+        "Got a text that said it was you asking for my PIN, I gave it and now £400 is gone from "
+        "my account.",
+        True,
+        "legal",
+    ),
+    (
+        "There's a transaction at a shop I've never even been to, I want to dispute it.",
+        True,
+        "billing_dispute",
+    ),
+    (
+        "The app took payment twice for my grocery order and only one order shows up.",
+        True,
+        "billing_dispute",
+    ),
+    ("Thinking of porting my number over to EE, how do I get my code?", True, "churn"),
+    (
+        "Three engineer visits and my internet still cuts out every hour. I'm at the end of my "
+        "tether.",
+        True,
+        "complaint",
+    ),
+    ("I'll be contacting the ombudsman if this isn't sorted by Friday.", True, "legal"),
+    (
+        "Please pass this to a supervisor, the last agent I dealt with was really rude to me.",
+        True,
+        "human_request",
+    ),
+    (
+        "My son ran up £300 of in-app purchases on my card without my permission, I need it "
+        "reversed.",
+        True,
+        "billing_dispute",
+    ),
+    ("We've been with you 12 years and this is how you treat us? Shameful.", True, "complaint"),
+    # -- routine --
+    ("How do I update the billing address on my account?", False, "none"),
+    ("What time does your Manchester branch open on Saturdays?", False, "none"),
+    ("Can I pause my gym membership while I'm travelling for a month?", False, "none"),
+    ("Is there a fee for paying my bill by card at the post office?", False, "none"),
+    ("My router's lights are flashing orange, what does that mean?", False, "none"),
+    ("How long does a refund to PayPal usually take?", False, "none"),
+    ("Can I bring a guitar on board as cabin baggage?", False, "none"),
+    ("I'd like to upgrade to the 500 Mb package please.", False, "none"),
+    ("Do you have an API for exporting invoices?", False, "none"),
+    ("How do I cancel an order that hasn't shipped yet?", False, "none"),
+    ("What's your complaints process, just so I know for the future?", False, "none"),
+    (
+        "My friend said she got a free month when she referred someone, how does the referral "
+        "scheme work?",
+        False,
+        "none",
+    ),
+    ("Can I change the date of my direct debit to the 15th?", False, "none"),
+    ("Where do I find my PUK code?", False, "none"),
+    ("We're moving house next month, can the broadband move with us?", False, "none"),
+    ("Thanks so much, the engineer was brilliant and fixed it in ten minutes.", False, "none"),
+    ("Can I add my partner as a second cardholder?", False, "none"),
+    ("How do I set up two-factor authentication?", False, "none"),
+    ("Is the Basic plan enough for a team of five?", False, "none"),
+    ("What happens to my unused data at the end of the month?", False, "none"),
+    (
+        "My neighbour reckons you give pensioners a discount on line rental, is that right?",
+        False,
+        "none",
+    ),
+    ("Is my flight to Lisbon on time?", False, "none"),
+    ("Can I get a copy of last year's statements for my accountant?", False, "none"),
+    (
+        "The meter reading on my bill looks like an estimate, how do I submit the real one?",
+        False,
+        "none",
+    ),
+    ("How do I delete an old payment card from the app?", False, "none"),
+    ("Do you price match other retailers?", False, "none"),
+    ("What's the difference between Standard and Premium support?", False, "none"),
+    ("I'm travelling to Canada next week, will my phone work there?", False, "none"),
+    ("How can I send money to a friend abroad?", False, "none"),
+    ("Can you resend the confirmation email for booking ABC123?", False, "none"),
+    (
+        "Tracking says delivered but I think it went to a neighbour, can you tell me where the "
+        "driver left it?",
+        False,
+        "none",
+    ),
+    ("How do I turn off the marketing emails?", False, "none"),
+    ("Do I need to be home for the smart meter installation?", False, "none"),
+    ("I lost my card on holiday, can you send a new one to my hotel?", False, "none"),
+    ("What's the cancellation policy for hotels booked through you?", False, "none"),
+    (
+        "My daughter is annoyed that her games console won't connect to the wifi, any tips?",
+        False,
+        "none",
+    ),
+    (
+        "Our company is switching to a new accounting system, can your invoices be exported as "
+        "CSV?",
+        False,
+        "none",
+    ),
+    ("How many points do I need for a free flight?", False, "none"),
+    ("is there an outage in the Leeds area right now", False, "none"),
+    ("Can I split the bill between two cards?", False, "none"),
+    ("I got an email about a price change, when does it take effect?", False, "none"),
+    ("How do I downgrade from Pro to Free at the end of the billing cycle?", False, "none"),
+    ("Please remind me how to reset the voicemail PIN.", False, "none"),
+    ("Does the family plan let the kids have their own logins?", False, "none"),
+    ("Who should I contact about a quote for 200 seats?", False, "none"),
+    ("Does the refund go back to the original card or as store credit?", False, "none"),
+    ("Just curious why this month's bill is a couple of euros higher than usual?", False, "none"),
+    ("Can I switch my electricity tariff to Economy 7?", False, "none"),
+    ("How do I pay off my overdraft early?", False, "none"),
+    ("Great, that worked. Have a nice day!", False, "none"),
+]
+
+
 @pytest.fixture(scope="module")
 def scorer() -> RiskScorer:
     return RiskScorer(load_policy().risk)
@@ -536,3 +754,15 @@ def test_rules_hold_on_a_third_unseen_set(scorer: RiskScorer) -> None:
     assert overall.recall is not None and overall.recall >= UNSEEN3_RECALL_MIN, overall
     assert overall.routine_escalated is not None
     assert overall.routine_escalated <= UNSEEN3_ROUTINE_ESCALATED_MAX, overall
+
+
+def test_rules_hold_on_a_fourth_unseen_set(scorer: RiskScorer) -> None:
+    rows = [
+        LabelledMessage(text=text, needs_human=needed, reason=reason)
+        for text, needed, reason in UNSEEN4
+    ]
+    assert sum(needed for _, needed, _ in UNSEEN4) == 30 and len(UNSEEN4) == 80
+    _, overall = _ours(scorer, rows)
+    assert overall.recall is not None and overall.recall >= UNSEEN4_RECALL_MIN, overall
+    assert overall.routine_escalated is not None
+    assert overall.routine_escalated <= UNSEEN4_ROUTINE_ESCALATED_MAX, overall
