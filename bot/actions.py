@@ -118,6 +118,18 @@ class AgentActions:
             )
         return await self._send(escalation, actor, text=escalation.draft, action="approved")
 
+    async def editable(
+        self, escalation_id: int | None, actor: Actor
+    ) -> tuple[Escalation | None, str | None]:
+        """The escalation this agent may open in the Edit modal now, or why not."""
+        refusal = await self.refusal(actor)
+        if refusal is not None:
+            return None, refusal
+        escalation = await self._escalations.get(escalation_id) if escalation_id else None
+        if escalation is None or escalation.status != "pending":
+            return None, handled_by(escalation)
+        return escalation, None
+
     async def edit_errors(self, escalation_id: int, text: str) -> str | None:
         """Why an edited reply cannot be sent, in words for the modal; None when it can."""
         stripped = text.strip()
@@ -266,8 +278,7 @@ class AgentActions:
 
     async def _already_handled(self, escalation_id: int) -> Outcome:
         current = await self._escalations.get(escalation_id)
-        who = f"<@{current.actor_user_id}>" if current and current.actor_user_id else "someone"
-        return Outcome(done=False, notice=f"This escalation was already handled by {who}.")
+        return Outcome(done=False, notice=handled_by(current))
 
     async def _tier(self, escalation: Escalation) -> tuple[str | None, float | None]:
         conversation = await self._store.conversation(escalation.conversation_id)
@@ -275,3 +286,9 @@ class AgentActions:
             return None, None
         account = await self._toolbox.account_for(await self._channels.scope_for(conversation))
         return (account.tier, account.monthly_value) if account else (None, None)
+
+
+def handled_by(escalation: Escalation | None) -> str:
+    """The polite refusal for a click on an escalation someone already acted on."""
+    who = f"<@{escalation.actor_user_id}>" if escalation and escalation.actor_user_id else "someone"
+    return f"This escalation was already handled by {who}."

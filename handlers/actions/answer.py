@@ -11,7 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import ids
 from bot.deps import deps_from
-from handlers.actions.payload import actor_of, stored_id
+from handlers.actions.payload import actor_of, channel_of, stored_id
 
 
 async def handle_talk_to_person(
@@ -32,7 +32,7 @@ async def handle_talk_to_person(
         deps.responder.talk_to_person(
             conversation_id=conversation_id,
             user_id=actor_of(body).user_id,
-            channel_id=str((body.get("channel") or {}).get("id") or ""),
+            channel_id=channel_of(body),
         ),
         name="talk-to-person",
     )
@@ -48,7 +48,7 @@ async def handle_thumbs(
     """Store the vote on the answer and thank the voter privately."""
     await ack()
     deps = deps_from(context)
-    channel = str((body.get("channel") or {}).get("id") or "")
+    channel = channel_of(body)
     message_ts = str((body.get("container") or {}).get("message_ts") or "")
     user = actor_of(body).user_id
     value = 1 if action.get("action_id") == ids.THUMBS_UP else -1

@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import ids
 from bot.actions import Actor, AgentActions
 from bot.deps import deps_from
-from handlers.actions.payload import actor_of, stored_id
+from handlers.actions.payload import actor_of, channel_of, stored_id
 
 
 async def handle_card_button(
@@ -31,7 +31,7 @@ async def handle_card_button(
         logger.warning("card button without an escalation id: %r", action.get("value"))
         return
     actor = actor_of(body)
-    channel = str((body.get("channel") or {}).get("id") or deps.agent_channel)
+    channel = channel_of(body, default=deps.agent_channel)
     deps.worker.submit(
         _act(deps.actions, client, str(action["action_id"]), escalation_id, actor, channel, logger),
         name=f"card-{action['action_id']}",

@@ -11,7 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cards import build_edit_modal
 from bot.deps import deps_from
-from handlers.actions.payload import actor_of, stored_id
+from handlers.actions.payload import actor_of, channel_of, stored_id
 
 
 async def handle_edit_button(
@@ -25,19 +25,10 @@ async def handle_edit_button(
     """Open the Edit modal for an agent; anyone else gets a private refusal."""
     await ack()
     deps = deps_from(context)
-    escalation_id = stored_id(action)
     actor = actor_of(body)
-    channel = str((body.get("channel") or {}).get("id") or deps.agent_channel)
-    escalation = await deps.desk.escalations.get(escalation_id) if escalation_id else None
-    refusal = await deps.actions.refusal(actor)
-    if refusal is None and (escalation is None or escalation.status != "pending"):
-        who = (
-            f"<@{escalation.actor_user_id}>"
-            if escalation and escalation.actor_user_id
-            else "someone"
-        )
-        refusal = f"This escalation was already handled by {who}."
-    if refusal is not None or escalation is None or escalation.id is None:
+    escalation, refusal = await deps.actions.editable(stored_id(action), actor)
+    if escalation is None or escalation.id is None:
+        channel = channel_of(body, default=deps.agent_channel)
         await client.chat_postEphemeral(channel=channel, user=actor.user_id, text=refusal or "")
         return
     view = build_edit_modal(

@@ -17,3 +17,8 @@ def stored_id(action: dict[str, Any]) -> int | None:
     """The id a button carries, or None for a malformed or forged value."""
     value = str(action.get("value") or "")
     return int(value) if value.isdigit() else None
+
+
+def channel_of(body: dict[str, Any], *, default: str = "") -> str:
+    """The channel the click came from (where a private answer to the clicker belongs)."""
+    return str((body.get("channel") or {}).get("id") or default)

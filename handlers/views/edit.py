@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import ids
 from bot.actions import Actor
 from bot.deps import deps_from
+from handlers.actions.payload import actor_of
 
 
 async def handle_edit_submission(
@@ -27,8 +28,7 @@ async def handle_edit_submission(
     metadata = str(view.get("private_metadata") or "")
     values = (view.get("state") or {}).get("values") or {}
     text = str(((values.get(ids.EDIT_BLOCK) or {}).get(ids.EDIT_INPUT) or {}).get("value") or "")
-    user = body.get("user") or {}
-    actor = Actor(user_id=str(user.get("id") or ""), team_id=user.get("team_id"))
+    actor = actor_of(body)
     if not metadata.isdigit():
         await ack(response_action="errors", errors={ids.EDIT_BLOCK: "This form is out of date."})
         return
