@@ -127,7 +127,7 @@ def build_runtime(
         channels=channels,
         notice_channel=settings.digest_channel,
     )
-    offline = OfflineEngine(toolbox, min_coverage=policy.risk.grounding_min)
+    offline = OfflineEngine(toolbox)
     answer_engine: AnswerEngine = offline
     if settings.anthropic_api_key is not None:
         anthropic_client = build_client(

@@ -50,13 +50,16 @@ class Source(Frozen):
 
 
 class Passage(Frozen):
-    """A ranked piece of a knowledge-base article."""
+    """A ranked section of a knowledge-base article."""
 
     article_id: str
     title: str
     url: str
-    text: str
+    text: str  # the section as one passage: its heading line, then the body
     score: float
+    heading: str = ""  # the heading path above the body ("" for opening paragraphs)
+    body: str = ""
+    items: tuple[str, ...] = ()  # the list items, when the body is a list
 
 
 class Turn(Frozen):

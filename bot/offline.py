@@ -10,7 +10,7 @@ import re
 from datetime import datetime
 
 from bot.engine import Draft, DraftRequest
-from bot.models import Source
+from bot.models import Passage, Source
 from bot.mrkdwn import escape, first_sentences, link, quote
 from bot.tools import Outage, Toolbox, ToolScope
 
@@ -31,6 +31,28 @@ NO_MATCH_REPLY = (
 )
 
 
+def answer_from(passage: Passage) -> str:
+    """A reply quoting one section: its lead-in and list kept as a list, or a few sentences."""
+    lead = passage.heading.split(" › ")[-1] if passage.heading else ""
+    if passage.items:
+        items: list[str] = []
+        for item in passage.items:
+            if items and sum(len(i) for i in (*items, item)) > QUOTE_CHARS:
+                break
+            items.append(item)
+        excerpt = "\n".join([f"{lead}:" if lead else "", *items]).strip()
+    else:
+        excerpt = first_sentences(passage.body or passage.text, QUOTE_CHARS)
+        if lead:
+            excerpt = f"{lead}: {excerpt}"
+    return (
+        f"Here is what our help centre says in {link(passage.url, passage.title)}:\n"
+        f"{quote(excerpt)}\n"
+        "If that doesn't solve it, press *Talk to a person* and someone from our team will "
+        "pick this up."
+    )
+
+
 def is_service_problem(text: str) -> bool:
     """Whether a message reports a network or service fault (the cue to check for outages)."""
     return bool(_SERVICE_PROBLEM.search(text))
@@ -41,11 +63,8 @@ class OfflineEngine:
 
     name = "offline"
 
-    def __init__(self, toolbox: Toolbox, *, min_coverage: float) -> None:
-        # Below this share of the question's words in the best article, quoting it would be a
-        # guess; the same figure is the risk policy's grounding threshold.
+    def __init__(self, toolbox: Toolbox) -> None:
         self._toolbox = toolbox
-        self._min_coverage = min_coverage
 
     async def draft(self, request: DraftRequest) -> Draft:
         """Draft a reply from tools and the knowledge base only."""
@@ -54,18 +73,14 @@ class OfflineEngine:
             if outage_draft is not None:
                 return outage_draft
         best = request.search.best
-        if best is None or request.search.coverage < self._min_coverage:
-            return Draft(text=NO_MATCH_REPLY, grounding=request.search.coverage, engine=self.name)
-        excerpt = first_sentences(best.text, QUOTE_CHARS)
-        text = (
-            f"Here is what our help centre says in {link(best.url, best.title)}:\n"
-            f"{quote(excerpt)}\n"
-            "If that doesn't solve it, press *Talk to a person* and someone from our team will "
-            "pick this up."
-        )
+        if best is None:
+            return Draft(text=NO_MATCH_REPLY, grounding=0.0, engine=self.name)
+        # The search's calibrated confidence is the draft's grounding: below the policy's
+        # grounding_min the risk decision escalates, the customer gets only the holding reply,
+        # and this text is the closest article an agent can approve or edit.
         return Draft(
-            text=text,
-            grounding=request.search.coverage,
+            text=answer_from(best),
+            grounding=request.search.confidence,
             sources=(Source(title=best.title, url=best.url),),
             engine=self.name,
         )

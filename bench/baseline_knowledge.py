@@ -1,7 +1,6 @@
-"""The knowledge base: Markdown articles split into passages and ranked with BM25.
+"""The knowledge search as it was before sections and calibration: BM25 over passages, raw coverage.
 
-The whole base fits in memory (tens of articles), so one in-process BM25 index serves both
-SQLite and PostgreSQL deployments the same way and needs no database extension.
+Kept only so `bench/answering.py` can print today's figures beside the old engine's in one run.
 """
 
 from __future__ import annotations

@@ -1,0 +1,288 @@
+"""Hybrid search over knowledge-base sections, with a calibrated chance that it found the answer.
+
+Each article is scored from its best section on five features: lexical (BM25, relative to the
+best section of the question), semantic (cosine of static sentence embeddings, for the section
+and for the article's title and tags), coverage (IDF-weighted share of the question's words the
+article holds) and places (the question names a country the article covers). A logistic model
+calibrated on a labelled set of questions weighs them into a ranking score, and a second one
+turns the top article's features into the probability that it answers the question.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from rank_bm25 import BM25Okapi
+from rapidfuzz import fuzz, process
+
+from bot.knowledge.articles import Article, Section, load_articles, split_sections
+from bot.knowledge.calibration import AnsweringModel
+from bot.knowledge.places import Gazetteer, Place, gazetteer
+from bot.knowledge.query import clean_question
+from bot.knowledge.semantic import Embedder, packaged_embedder
+from bot.knowledge.text import STOPWORDS, stem, tokenize, words
+from bot.models import Passage
+
+EVERYWHERE = "*"
+RANK_FEATURES = (
+    "lexical",
+    "article_lexical",
+    "section_similarity",
+    "article_similarity",
+    "coverage",
+    "place",
+)
+ANSWER_FEATURES = (
+    "rank_score",
+    "coverage",
+    "section_similarity",
+    "lexical_raw",
+    "known_words",
+    "place",
+)
+# A word the knowledge base lacks is read as its closest word there when this similar (rapidfuzz
+# ratio, 0..100) and long enough to be a typo rather than another word ("normaly", "accross").
+TYPO_SIMILARITY = 85
+TYPO_MIN_LENGTH = 5
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The best section of the best articles, and how likely the first one answers."""
+
+    passages: tuple[Passage, ...]
+    coverage: float  # 0..1: IDF-weighted share of the question's words the best article holds
+    confidence: float = 0.0  # 0..1: calibrated chance that the first passage answers
+    question: str = ""  # the question as searched: greetings, names and markup removed
+    places: tuple[str, ...] = ()  # countries the question names ("Spain", "Lisbon → Portugal")
+    features: tuple[tuple[str, float], ...] = ()  # what the confidence was computed from
+
+    @property
+    def best(self) -> Passage | None:
+        """The top passage, if anything matched at all."""
+        return self.passages[0] if self.passages else None
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    article: Article
+    section: Section
+    features: dict[str, float]
+    score: float
+
+
+class KnowledgeBase:
+    """Sections of every article, indexed for BM25 and embedded once at start-up."""
+
+    def __init__(
+        self,
+        articles: list[Article],
+        *,
+        embedder: Embedder | None = None,
+        places: Gazetteer | None = None,
+        model: AnsweringModel | None = None,
+    ) -> None:
+        """Index the articles; the embedder, gazetteer and model default to the shipped ones."""
+        self.articles = {article.article_id: article for article in articles}
+        self._embedder = embedder or packaged_embedder()
+        self._places = places or gazetteer()
+        self._model = model or AnsweringModel.shipped()
+        self._sections = [s for article in articles for s in split_sections(article)]
+        corpus = [tokenize(_indexed_text(s)) for s in self._sections] or [[""]]
+        self._bm25 = BM25Okapi(corpus)
+        whole = [tokenize(f"{_describe(a)} {a.body}") for a in articles] or [[""]]
+        self._article_bm25 = BM25Okapi(whole)
+        self._section_vectors = self._embedder.embed([_embedded_text(s) for s in self._sections])
+        self._article_vectors = self._embedder.embed([_describe(a) for a in articles])
+        row = {a.article_id: i for i, a in enumerate(articles)}
+        self._section_article = np.array([row[s.article.article_id] for s in self._sections])
+        self._article_terms = {
+            a.article_id: set(tokenize(f"{a.title} {' '.join(a.tags + a.aliases)} {a.body}"))
+            for a in articles
+        }
+        documents = len(articles) or 1
+        frequency: dict[str, int] = {}
+        for terms in self._article_terms.values():
+            for term in terms:
+                frequency[term] = frequency.get(term, 0) + 1
+        self._idf = {t: math.log(1 + documents / n) for t, n in frequency.items()}
+        self._unknown_idf = math.log(1 + documents)
+        self._vocabulary = {word for s in self._sections for word in words(_indexed_text(s))}
+        self._vocabulary_list = sorted(self._vocabulary)
+        self._known_terms = set().union(*self._article_terms.values()) if articles else set()
+        self._claimed = {code for a in articles for code in a.countries if code != EVERYWHERE}
+
+    @classmethod
+    def from_folder(cls, folder: Path) -> KnowledgeBase:
+        """Load and index a folder of Markdown articles."""
+        if not folder.is_dir():
+            raise FileNotFoundError(f"knowledge base folder not found: {folder}")
+        return cls(load_articles(folder))
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def search(self, question: str, *, limit: int = 3) -> SearchResult:
+        """Rank articles by their best section; at most one passage per article."""
+        cleaned = clean_question(question)
+        places = self._places.find(cleaned)
+        terms = self._terms(cleaned, places)
+        if not terms or not self._sections:
+            return SearchResult((), 0.0, 0.0, cleaned)
+        candidates = self._candidates(cleaned, terms, places)
+        if not candidates:
+            return SearchResult((), 0.0, 0.0, cleaned)
+        top = candidates[0]
+        # No margin to the runner-up: closely related articles (EU and world roaming) make it
+        # small exactly when the answer is good.
+        answer_features = {
+            "rank_score": top.score,
+            "coverage": top.features["coverage"],
+            "section_similarity": top.features["section_similarity"],
+            "lexical_raw": top.features["lexical_raw"],
+            "known_words": self._known_share(terms),
+            "place": top.features["place"],
+        }
+        confidence = self._model.answerable.probability(answer_features)
+        passages = tuple(_passage(c) for c in candidates[:limit])
+        return SearchResult(
+            passages=passages,
+            coverage=top.features["coverage"],
+            confidence=confidence,
+            question=cleaned,
+            places=tuple(_place_label(p) for p in places),
+            features=tuple((name, round(answer_features[name], 4)) for name in ANSWER_FEATURES),
+        )
+
+    def rank_features(self, question: str) -> list[tuple[str, dict[str, float]]]:
+        """Every article's ranking features for a question (for calibration and benchmarks)."""
+        cleaned = clean_question(question)
+        places = self._places.find(cleaned)
+        terms = self._terms(cleaned, places)
+        if not terms:
+            return []
+        return [
+            (c.article.article_id, c.features) for c in self._candidates(cleaned, terms, places)
+        ]
+
+    def _candidates(self, cleaned: str, terms: list[str], places: list[Place]) -> list[_Candidate]:
+        """Score every section at once; each article is represented by its best section."""
+        lexical_raw = np.maximum(np.asarray(self._bm25.get_scores(terms), dtype=np.float64), 0.0)
+        lexical = lexical_raw / (float(lexical_raw.max()) or 1.0)
+        query_vector = self._embedder.embed([cleaned])[0]
+        section_similarity = self._section_vectors @ query_vector
+        codes = {p.country_code for p in places}
+        article_lexical = np.maximum(np.asarray(self._article_bm25.get_scores(terms)), 0.0)
+        per_article = {
+            "article_lexical": article_lexical / (float(article_lexical.max()) or 1.0),
+            "article_similarity": self._article_vectors @ query_vector,
+            "coverage": np.array([self._coverage(terms, a) for a in self.articles]),
+            "place": np.array([self._place_match(a, codes) for a in self.articles.values()]),
+        }
+        columns = {
+            "lexical": lexical,
+            "lexical_raw": np.log1p(lexical_raw),
+            "section_similarity": section_similarity,
+            **{name: values[self._section_article] for name, values in per_article.items()},
+        }
+        weights = self._model.ranker
+        scores = weights.bias + sum(
+            weight * columns[name] for name, weight in weights.weights.items() if name in columns
+        )
+        best: dict[str, int] = {}
+        for i in np.argsort(-np.asarray(scores), kind="stable"):
+            best.setdefault(self._sections[i].article.article_id, int(i))
+        return [
+            _Candidate(
+                self._sections[i].article,
+                self._sections[i],
+                {name: float(values[i]) for name, values in columns.items()},
+                float(scores[i]),
+            )
+            for i in best.values()
+        ]
+
+    def _terms(self, cleaned: str, places: list[Place]) -> list[str]:
+        """The question's stemmed words, typos read as the knowledge base's closest word."""
+        corrected = [self._spell(word) for word in words(cleaned)]
+        # A named place also asks for what the articles covering it are about ("Lisbon" →
+        # the tags of the article whose front matter lists Portugal).
+        codes = {p.country_code for p in places}
+        covering = [a for a in self.articles.values() if self._place_match(a, codes)]
+        topics = [tag for article in covering for tag in article.tags]
+        return tokenize(" ".join([*corrected, *(p.country_name for p in places), *topics]))
+
+    def _spell(self, word: str) -> str:
+        if len(word) < TYPO_MIN_LENGTH or word in self._vocabulary or word in STOPWORDS:
+            return word
+        if stem(word) in self._known_terms:
+            return word
+        match = process.extractOne(
+            word, self._vocabulary_list, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY
+        )
+        return str(match[0]) if match else word
+
+    def _known_share(self, terms: list[str]) -> float:
+        """IDF-weighted share of the question's words found anywhere in the knowledge base."""
+        weights = {t: self._idf.get(t, self._unknown_idf) for t in set(terms)}
+        total = sum(weights.values())
+        return (
+            sum(w for t, w in weights.items() if t in self._known_terms) / total if total else 0.0
+        )
+
+    def _coverage(self, terms: list[str], article_id: str) -> float:
+        held = self._article_terms[article_id]
+        weights = {t: self._idf.get(t, self._unknown_idf) for t in set(terms)}
+        total = sum(weights.values())
+        return sum(w for t, w in weights.items() if t in held) / total if total else 0.0
+
+    def _place_match(self, article: Article, codes: set[str]) -> float:
+        if not codes or not article.countries:
+            return 0.0
+        if codes & set(article.countries):
+            return 1.0
+        if EVERYWHERE in article.countries and codes - self._claimed:
+            return 1.0
+        return 0.0
+
+
+def _indexed_text(section: Section) -> str:
+    article = section.article
+    # The title counts twice: it names the article's subject in the fewest words.
+    extra = " ".join(article.tags + article.aliases)
+    return f"{article.title} {article.title} {extra} {section.heading} {section.body}"
+
+
+def _embedded_text(section: Section) -> str:
+    return f"{section.article.title}. {section.heading}. {section.body}"
+
+
+def _describe(article: Article) -> str:
+    """Title, tags, aliases, lead-in headings and the opening paragraph: what it is about."""
+    sections = split_sections(article)
+    headings = dict.fromkeys(s.heading for s in sections if s.heading)
+    opening = sections[0].body if sections and not sections[0].heading else ""
+    return ". ".join([article.title, " ".join(article.tags + article.aliases), *headings, opening])
+
+
+def _place_label(place: Place) -> str:
+    if place.name.lower() == place.country_name.lower():
+        return place.country_name
+    return f"{place.name} ({place.country_name})"
+
+
+def _passage(candidate: _Candidate) -> Passage:
+    section = candidate.section
+    return Passage(
+        article_id=candidate.article.article_id,
+        title=candidate.article.title,
+        url=candidate.article.url,
+        text=section.text,
+        heading=section.heading,
+        body=section.body,
+        items=section.items,
+        score=round(candidate.score, 4),
+    )
