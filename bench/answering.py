@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -58,18 +59,17 @@ def load_questions(split: str) -> list[Question]:
 
 def fit(kb: KnowledgeBase, questions: list[Question]) -> AnsweringModel:
     """Calibrate the ranker on (question, article) pairs, then the answerability model."""
-    x, y = [], []
+    groups = []
     for question in questions:
         if question.article is None:
             continue
-        for article_id, features in kb.rank_features(question.text):
-            x.append([features[name] for name in RANK_FEATURES])
-            y.append(int(article_id == question.article))
-    ranker = LogisticRegression(C=1.0, max_iter=1000).fit(np.array(x), np.array(y))
-    rank_model = Logistic(
-        weights=dict(zip(RANK_FEATURES, map(float, ranker.coef_[0]), strict=True)),
-        bias=float(ranker.intercept_[0]),
-    )
+        ranked = kb.rank_features(question.text)
+        ids = [article_id for article_id, _ in ranked]
+        if question.article in ids:
+            matrix = np.array([[f[name] for name in RANK_FEATURES] for _, f in ranked])
+            groups.append((matrix, ids.index(question.article)))
+    weights = _listwise(groups)
+    rank_model = Logistic(weights=dict(zip(RANK_FEATURES, map(float, weights), strict=True)))
     draft = AnsweringModel(ranker=rank_model, answerable=Logistic(weights={}), fitted_on="")
     ranked = KnowledgeBase(list(kb.articles.values()), model=draft)
     x, y = [], []
@@ -90,6 +90,23 @@ def fit(kb: KnowledgeBase, questions: list[Question]) -> AnsweringModel:
         ),
         fitted_on=f"bench/data/answering dev split: {counts}",
     )
+
+
+def _listwise(groups: list[tuple[np.ndarray, int]], l2: float = 0.01) -> np.ndarray:
+    """Weights that maximise the softmax likelihood of the right article among all articles."""
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        total, grad = l2 * float(w @ w), 2 * l2 * w
+        for matrix, right in groups:
+            scores = matrix @ w
+            scores -= scores.max()
+            p = np.exp(scores) / np.exp(scores).sum()
+            total -= float(np.log(p[right] + 1e-12))
+            grad -= matrix[right] - p @ matrix
+        return total / len(groups), grad / len(groups)
+
+    start = np.ones(len(RANK_FEATURES))
+    return minimize(loss, start, jac=True, method="L-BFGS-B").x
 
 
 def pct(part: int, whole: int) -> str:

@@ -131,7 +131,7 @@ class RiskPolicy(BaseModel):
     unresolved_min: int = Field(default=1, ge=1)
     high_value_monthly_eur: float = Field(default=150.0, ge=0)
     high_value_tiers: tuple[str, ...] = ("enterprise",)
-    grounding_min: float = Field(default=0.55, ge=0.0, le=1.0)
+    grounding_min: float = Field(default=0.6, ge=0.0, le=1.0)
 
     @field_validator("weights")
     @classmethod

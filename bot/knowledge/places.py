@@ -86,11 +86,14 @@ class Gazetteer:
     def find(self, text: str) -> list[Place]:
         """Every country or city the text names, longest name first, each country once."""
         found: dict[str, Place] = {}
-        words = re.findall(r"[A-Za-zÀ-ÿ'.-]+", text)
+        words = [w.strip(".'-") for w in re.findall(r"[A-Za-zÀ-ÿ'.-]+", text)]
+        folded = [fold(w) for w in words]
         for size in (4, 3, 2, 1):
             for start in range(len(words) - size + 1):
-                phrase = " ".join(words[start : start + size]).strip(".'-")
-                place = self._lookup(phrase)
+                key = " ".join(folded[start : start + size])
+                if key not in self._countries and key not in self._cities:
+                    continue
+                place = self._lookup(" ".join(words[start : start + size]))
                 if place is not None and place.country_code not in found:
                     found[place.country_code] = place
         return list(found.values())

@@ -11,11 +11,12 @@ turns the top article's features into the probability that it answers the questi
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import bm25s
 import numpy as np
-from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
 
 from bot.knowledge.articles import Article, Section, load_articles, split_sections
@@ -31,6 +32,7 @@ RANK_FEATURES = (
     "lexical",
     "article_lexical",
     "section_similarity",
+    "sentence_similarity",
     "article_similarity",
     "coverage",
     "place",
@@ -92,10 +94,16 @@ class KnowledgeBase:
         self._model = model or AnsweringModel.shipped()
         self._sections = [s for article in articles for s in split_sections(article)]
         corpus = [tokenize(_indexed_text(s)) for s in self._sections] or [[""]]
-        self._bm25 = BM25Okapi(corpus)
-        whole = [tokenize(f"{_describe(a)} {a.body}") for a in articles] or [[""]]
-        self._article_bm25 = BM25Okapi(whole)
+        self._bm25 = _bm25(corpus)
+        self._article_bm25 = _bm25([tokenize(f"{_describe(a)} {a.body}") for a in articles])
         self._section_vectors = self._embedder.embed([_embedded_text(s) for s in self._sections])
+        # Each sentence or list item on its own too: a long section's average hides the one
+        # sentence that answers.
+        units = [(i, unit) for i, s in enumerate(self._sections) for unit in _sentences(s)]
+        self._unit_section = np.array([i for i, _ in units], dtype=np.int64)
+        self._unit_vectors = self._embedder.embed(
+            [f"{self._sections[i].heading} {unit}" for i, unit in units]
+        )
         self._article_vectors = self._embedder.embed([_describe(a) for a in articles])
         row = {a.article_id: i for i, a in enumerate(articles)}
         self._section_article = np.array([row[s.article.article_id] for s in self._sections])
@@ -143,7 +151,7 @@ class KnowledgeBase:
             "coverage": top.features["coverage"],
             "section_similarity": top.features["section_similarity"],
             "lexical_raw": top.features["lexical_raw"],
-            "known_words": self._known_share(terms),
+            "known_words": self._known_share(_without_places(terms, places)),
             "place": top.features["place"],
         }
         confidence = self._model.answerable.probability(answer_features)
@@ -170,22 +178,25 @@ class KnowledgeBase:
 
     def _candidates(self, cleaned: str, terms: list[str], places: list[Place]) -> list[_Candidate]:
         """Score every section at once; each article is represented by its best section."""
-        lexical_raw = np.maximum(np.asarray(self._bm25.get_scores(terms), dtype=np.float64), 0.0)
+        lexical_raw = np.asarray(self._bm25.get_scores(terms), dtype=np.float64)
         lexical = lexical_raw / (float(lexical_raw.max()) or 1.0)
         query_vector = self._embedder.embed([cleaned])[0]
         section_similarity = self._section_vectors @ query_vector
+        sentence_similarity = np.full(len(self._sections), -1.0)
+        np.maximum.at(sentence_similarity, self._unit_section, self._unit_vectors @ query_vector)
         codes = {p.country_code for p in places}
-        article_lexical = np.maximum(np.asarray(self._article_bm25.get_scores(terms)), 0.0)
+        article_lexical = np.asarray(self._article_bm25.get_scores(terms), dtype=np.float64)
         per_article = {
             "article_lexical": article_lexical / (float(article_lexical.max()) or 1.0),
             "article_similarity": self._article_vectors @ query_vector,
-            "coverage": np.array([self._coverage(terms, a) for a in self.articles]),
+            "coverage": self._coverages(_without_places(terms, places)),
             "place": np.array([self._place_match(a, codes) for a in self.articles.values()]),
         }
         columns = {
             "lexical": lexical,
             "lexical_raw": np.log1p(lexical_raw),
             "section_similarity": section_similarity,
+            "sentence_similarity": sentence_similarity,
             **{name: values[self._section_article] for name, values in per_article.items()},
         }
         weights = self._model.ranker
@@ -208,12 +219,7 @@ class KnowledgeBase:
     def _terms(self, cleaned: str, places: list[Place]) -> list[str]:
         """The question's stemmed words, typos read as the knowledge base's closest word."""
         corrected = [self._spell(word) for word in words(cleaned)]
-        # A named place also asks for what the articles covering it are about ("Lisbon" →
-        # the tags of the article whose front matter lists Portugal).
-        codes = {p.country_code for p in places}
-        covering = [a for a in self.articles.values() if self._place_match(a, codes)]
-        topics = [tag for article in covering for tag in article.tags]
-        return tokenize(" ".join([*corrected, *(p.country_name for p in places), *topics]))
+        return tokenize(" ".join([*corrected, *(p.country_name for p in places)]))
 
     def _spell(self, word: str) -> str:
         if len(word) < TYPO_MIN_LENGTH or word in self._vocabulary or word in STOPWORDS:
@@ -233,11 +239,13 @@ class KnowledgeBase:
             sum(w for t, w in weights.items() if t in self._known_terms) / total if total else 0.0
         )
 
-    def _coverage(self, terms: list[str], article_id: str) -> float:
-        held = self._article_terms[article_id]
-        weights = {t: self._idf.get(t, self._unknown_idf) for t in set(terms)}
-        total = sum(weights.values())
-        return sum(w for t, w in weights.items() if t in held) / total if total else 0.0
+    def _coverages(self, terms: list[str]) -> np.ndarray:
+        """Every article's IDF-weighted share of the question's words, at once."""
+        unique = list(dict.fromkeys(terms))
+        weights = np.array([self._idf.get(t, self._unknown_idf) for t in unique])
+        held = np.array([[t in self._article_terms[a] for t in unique] for a in self.articles])
+        total = float(weights.sum())
+        return held @ weights / total if total else np.zeros(len(self.articles))
 
     def _place_match(self, article: Article, codes: set[str]) -> float:
         if not codes or not article.countries:
@@ -249,11 +257,32 @@ class KnowledgeBase:
         return 0.0
 
 
+def _without_places(terms: list[str], places: list[Place]) -> list[str]:
+    """The question's words less the places it names, which the place feature weighs instead."""
+    named = set(tokenize(" ".join(f"{p.name} {p.country_name}" for p in places)))
+    return [term for term in terms if term not in named] or terms
+
+
+def _bm25(corpus: list[list[str]]) -> bm25s.BM25:
+    """A BM25 index over tokenised documents (sparse matrices: a question costs microseconds)."""
+    index = bm25s.BM25()
+    index.index(corpus or [[""]], show_progress=False)
+    return index
+
+
 def _indexed_text(section: Section) -> str:
     article = section.article
     # The title counts twice: it names the article's subject in the fewest words.
     extra = " ".join(article.tags + article.aliases)
     return f"{article.title} {article.title} {extra} {section.heading} {section.body}"
+
+
+def _sentences(section: Section) -> list[str]:
+    """The section's list items, or its sentences."""
+    if section.items:
+        return list(section.items)
+    parts = [p.strip() for p in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"(])", section.body)]
+    return [p for p in parts if p] or [section.body]
 
 
 def _embedded_text(section: Section) -> str:

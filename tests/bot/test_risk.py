@@ -249,7 +249,7 @@ def test_high_value_lowers_the_bar_for_other_signals(scorer: RiskScorer) -> None
 def test_low_grounding_escalates_instead_of_guessing(scorer: RiskScorer) -> None:
     assessment = scorer.assess("What is the 5G band in Lisbon?", RiskSignals(grounding=0.12))
     assert assessment.decision == "escalate"
-    assert reason(assessment, "low_confidence").evidence == "grounding 0.12 < 0.55"
+    assert reason(assessment, "low_confidence").evidence == "grounding 0.12 < 0.60"
     assert scorer.assess("What is 5G?", RiskSignals(grounding=0.9)).decision == "auto"
 
 

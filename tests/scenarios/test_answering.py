@@ -245,3 +245,43 @@ async def test_channel_in_off_mode_gets_no_reply(
     await bot.idle()
 
     assert slack.calls_to("chat.postMessage") == []
+
+
+async def test_a_country_the_article_never_names_finds_the_roaming_article(
+    bot: Bot, slack: SlackEmulator
+) -> None:
+    delivery = await slack.user_says(
+        "C_ACME", "U_DANA", "hey team, quick one – How much does roaming in Spain cost?"
+    )
+
+    answer = await slack.wait_for("chat.postMessage", channel="C_ACME")
+    assert answer.params["thread_ts"] == delivery.ts
+    assert "https://help.brightwave.example/articles/roaming-eu-uk" in answer.params["text"]
+    assert slack.calls_to("chat.postMessage", channel="C_AGENTS") == []
+
+
+async def test_an_answer_quotes_the_answering_section_not_a_bare_heading(
+    bot: Bot, slack: SlackEmulator
+) -> None:
+    await slack.user_says(
+        "C_ACME", "U_DANA", "how do I get an eSIM for one of our lines, what are the steps?"
+    )
+
+    answer = await slack.wait_for("chat.postMessage", channel="C_ACME")
+    text = answer.params["text"]
+    assert "> Getting an eSIM (admins):" in text
+    assert "> 1. In the Business Portal" in text and "> 3. A QR code" in text
+
+
+async def test_a_question_no_article_answers_gets_the_holding_reply_and_a_proposal_for_agents(
+    bot: Bot, slack: SlackEmulator
+) -> None:
+    delivery = await slack.user_says("C_ACME", "U_DANA", "hi, can you help me set up Outlook?")
+
+    card = await slack.wait_for("chat.postMessage", channel="C_AGENTS")
+    customer = slack.calls_to("chat.postMessage", channel="C_ACME")
+    assert len(customer) == 1 and customer[0].params["thread_ts"] == delivery.ts
+    holding = customer[0].params["text"]
+    blocks = json.dumps(card.params["blocks"])
+    assert "help centre says in" in blocks  # the closest article, proposed to the agent
+    assert holding not in blocks
