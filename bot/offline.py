@@ -15,6 +15,7 @@ from bot.mrkdwn import escape, first_sentences, link, quote
 from bot.tools import Outage, Toolbox, ToolScope
 
 QUOTE_CHARS = 600
+LIST_CHARS = 900
 
 _SERVICE_PROBLEM = re.compile(
     r"\b(drop(?:ped|s|ping)?\s+(?:calls?|out)|calls?\s+(?:keep\s+)?(?:drop|fail|cut)\w*"
@@ -31,13 +32,15 @@ NO_MATCH_REPLY = (
 )
 
 
-def answer_from(passage: Passage) -> str:
+def answer_from(passage: Passage, *, plan: str | None = None) -> str:
     """A reply quoting one section: its lead-in and list kept as a list, or a few sentences."""
     lead = passage.heading.split(" › ")[-1] if passage.heading else ""
     if passage.items:
         items: list[str] = []
+        numbered = passage.items[0][:1].isdigit()
         for item in passage.items:
-            if items and sum(len(i) for i in (*items, item)) > QUOTE_CHARS:
+            # Numbered steps are never cut; a long bulleted list keeps its first items.
+            if items and not numbered and sum(map(len, (*items, item))) > LIST_CHARS:
                 break
             items.append(item)
         excerpt = "\n".join([f"{lead}:" if lead else "", *items]).strip()
@@ -48,7 +51,8 @@ def answer_from(passage: Passage) -> str:
     return (
         f"Here is what our help centre says in {link(passage.url, passage.title)}:\n"
         f"{quote(excerpt)}\n"
-        "If that doesn't solve it, press *Talk to a person* and someone from our team will "
+        + (f"Your lines are on *{escape(plan)}*.\n" if plan else "")
+        + "If that doesn't solve it, press *Talk to a person* and someone from our team will "
         "pick this up."
     )
 
@@ -78,11 +82,15 @@ class OfflineEngine:
         # The search's calibrated confidence is the draft's grounding: below the policy's
         # grounding_min the risk decision escalates, the customer gets only the holding reply,
         # and this text is the closest article an agent can approve or edit.
+        plan = str((request.account or {}).get("plan") or "")
+        # The customer's own plan, when the quoted section distinguishes plans by name.
+        applies = bool(plan) and plan.lower() in best.text.lower()
         return Draft(
-            text=answer_from(best),
+            text=answer_from(best, plan=plan if applies else None),
             grounding=request.search.confidence,
             sources=(Source(title=best.title, url=best.url),),
             engine=self.name,
+            facts=(f"plan: {plan}",) if applies else (),
         )
 
     async def _outage_draft(self, request: DraftRequest) -> Draft | None:
