@@ -83,6 +83,9 @@ class LexiconPolicy(BaseModel):
     negation_passthrough: tuple[str, ...]
     # Real words that must never be read as typos of a lexicon word ("contact" vs "contract").
     known_words: tuple[str, ...] = ()
+    # A word of the English frequency list seen this often is real: never a typo of a lexicon
+    # word. Rarer entries of the list include misspellings ("cancelation").
+    real_word_min_count: int = Field(default=100, ge=1)
     # Named word lists that several rules share through "@name" in their `unless`.
     shared: dict[str, tuple[str, ...]] = {}
 

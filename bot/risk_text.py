@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rapidfuzz.distance import OSA
+
 _TOKEN = re.compile(
     r"(?P<money>[$€£]\s?\d[\d,.]*|\d[\d,.]*\s?(?:[$€£]|(?:dollars?|euros?|eur|usd|pounds?|gbp|bucks)\b))"
     # Letters spelled out one by one ("f u c k", "s.h.i.t"): read as one word.
@@ -29,6 +31,8 @@ NTH_TIME = "nthtime"
 PERIOD = "nperiod"
 MASK_CHARS = frozenset("*#@$%")
 FUZZY_MIN = 5  # shorter words are too easily one edit away from another real word
+# At most one edit in five letters, two in ten: "contarct" is "contract", "batch" is no "bitch".
+TYPO_MIN_SIMILARITY = 0.8
 _CLAUSE_WORDS = frozenset({"but", "however", "although", "though"})
 _VOWELS = frozenset("aeiouy")
 
@@ -170,25 +174,6 @@ def stem(word: str) -> str:
     return w.replace("iz", "is")  # authorize / authorise
 
 
-def edit_distance_within(a: str, b: str, limit: int) -> bool:
-    """Say whether two words are at most `limit` edits apart (swaps of neighbours count once)."""
-    if abs(len(a) - len(b)) > limit:
-        return False
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        if min(cur) > limit:
-            return False
-        prev2, prev = prev, cur
-    return prev[len(b)] <= limit
-
-
 @dataclass(frozen=True, slots=True)
 class Token:
     """Hold one word of the text with its stem, position and clause."""
@@ -270,11 +255,18 @@ def _long_stretch(previous: str, unit: str) -> bool:
 
 
 def typo_of(word: str, target: str) -> bool:
-    """Say whether `word` reads as a misspelling of the lexicon stem `target`."""
+    """Say whether `word` reads as a misspelling of the lexicon stem `target`.
+
+    The caller checks first that `word` is no real word: a real word is never a typo.
+    """
     shortest = min(len(word), len(target))
     if shortest < FUZZY_MIN:
         return False
     swapped = word[:2] == target[1::-1]
     if word[0] != target[0] and not swapped:
         return False  # typos rarely hit the first letter, real neighbours often do
-    return edit_distance_within(word, target, 2 if shortest >= 9 else 1)
+    limit = 2 if shortest >= 9 else 1
+    # Optimal string alignment: a swap of neighbours ("cancle") counts as one edit.
+    distance = OSA.distance(word, target, score_cutoff=limit)
+    similarity = 1 - distance / max(len(word), len(target))
+    return distance <= limit and similarity >= TYPO_MIN_SIMILARITY
