@@ -71,6 +71,7 @@ class _Sentence:
     segments: list[int]
     question: bool
     quoted: list[bool]
+    personal: bool  # the customer names themselves ("I", "we", "our")
 
     def find(self, term: Term) -> list[Span]:
         """Return the spans where the consecutive words of `term` occur."""
@@ -156,6 +157,7 @@ class LexiconMatcher:
                 }
             )
         )
+        self._first_person = frozenset(plain(word) for word in policy.first_person)
         self._negators = frozenset(stem(word) for word in policy.negators)
         self._passthrough = frozenset(stem(word) for word in policy.negation_passthrough)
         self._lookup: Callable[[str, str], frozenset[str]] = lru_cache(maxsize=_TOKEN_CACHE)(
@@ -228,7 +230,8 @@ class LexiconMatcher:
                 segment += 1
             segments.append(segment)
         quoted = [inside(quotes, token.start, token.end) for token in tokens]
-        return _Sentence(tokens, matches, index, segments, question, quoted)
+        personal = any(token.word in self._first_person for token in tokens)
+        return _Sentence(tokens, matches, index, segments, question, quoted, personal)
 
     def _names(self, text: str, tokens: list[Token]) -> list[bool]:
         """Mark brand-like words: capitalised inside the sentence, in mixed case, not common.
@@ -251,6 +254,8 @@ class LexiconMatcher:
     def _first_valid_span(self, compiled: _CompiledRule, sentence: _Sentence) -> Span | None:
         """Return the first span of the sentence where the rule fires and is not vetoed."""
         if not compiled.may_fire(sentence):
+            return None
+        if compiled.rule.personal and not sentence.personal:
             return None
         vetoes: list[Span] | None = None  # found on the first candidate: most rules have none
         for span, parts in self._candidates(compiled, sentence):
@@ -297,6 +302,8 @@ class LexiconMatcher:
                 low = bisect_left(starts, anchor[0] - window - _LONGEST_TERM)
                 high = bisect_right(starts, anchor[1] + window)
                 near = [s for s in others[low:high] if _gap(anchor, s, chosen) <= window]
+                if compiled.rule.ordered:
+                    near = [s for s in near if s[0] >= chosen[-1][1]]
                 if not near:
                     break
                 chosen.append(min(near, key=lambda s: _gap(anchor, s, chosen)))
