@@ -29,7 +29,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     sandbox.add_argument("--demo", action="store_true", help="play the telecom story")
     evaluate = commands.add_parser("eval", help="measure the offline escalation decision")
     evaluate.add_argument(
-        "file", type=Path, help="labelled JSONL (text, needs_human, reason, tier)"
+        "files",
+        type=Path,
+        nargs="+",
+        metavar="FILE",
+        help="labelled JSONL (text, needs_human, reason, tier, optional split); several "
+        "files are scored together and also reported one by one",
+    )
+    evaluate.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object: precision, recall, routine_escalated and slices per "
+        "tier, reason, file and split",
     )
     export = commands.add_parser("export-feedback", help="write the feedback record as JSONL")
     export.add_argument("--output", "-o", type=Path, default=None, help="file (default: stdout)")
@@ -48,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     if args.command == "eval":
-        return _eval(args.file)
+        return _eval(args.files, as_json=args.json)
     try:
         settings = load_settings()
     except ConfigError as error:
@@ -108,16 +119,31 @@ def _sandbox(settings: Settings, *, demo: bool) -> int:
     return 0
 
 
-def _eval(path: Path) -> int:
+def _eval(paths: Sequence[Path], *, as_json: bool) -> int:
+    import json
+
+    from bot.eval_slices import decide, format_slices, json_report, sourced
     from bot.evaluation import evaluate, format_report, load_labelled
-    from bot.policy import load_policy
+    from bot.policy import PolicyError, load_policy
     from bot.risk import RiskScorer
 
-    if not path.is_file():
-        print(f"hitl eval: no such file: {path}", file=sys.stderr)
+    try:
+        files = [(str(path), load_labelled(path)) for path in paths]
+        scorer = RiskScorer(load_policy(_policy_path()).risk)
+    except OSError as error:
+        print(f"hitl eval: cannot read {error.filename}: {error.strerror}", file=sys.stderr)
         return 2
-    scorer = RiskScorer(load_policy(_policy_path()).risk)
-    print(format_report(evaluate(scorer, load_labelled(path))))
+    except (PolicyError, ValueError) as error:  # a bad row names its file and line
+        print(f"hitl eval: {error}", file=sys.stderr)
+        return 2
+    rows = sourced(files)
+    fired = decide(scorer, rows)
+    if as_json:
+        print(json.dumps(json_report(rows, fired), indent=2))
+        return 0
+    print(format_report(evaluate(scorer, [item.row for item in rows])))
+    print()
+    print(format_slices(rows, fired))
     return 0
 
 

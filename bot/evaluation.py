@@ -28,6 +28,8 @@ class LabelledMessage(BaseModel):
     reason: str = "none"
     tier: str = "clear"
     id: str | None = None
+    # Which part of a hand-made set a row belongs to ("dev" to tune on, "holdout" never).
+    split: str | None = None
 
 
 class Counts(BaseModel):
@@ -125,7 +127,7 @@ def evaluate(scorer: RiskScorer, rows: Sequence[LabelledMessage]) -> EvalReport:
         clear_rows=sum(row.tier == "clear" for row in rows),
         detectors=detectors,
         reason_agreement=dict(sorted(agreement.items())),
-        fired_by_top_reason={k: _count(v) for k, v in sorted(by_top.items())},
+        fired_by_top_reason={k: count_pairs(v) for k, v in sorted(by_top.items())},
     )
 
 
@@ -135,15 +137,17 @@ def _detector(name: str, rows: Sequence[LabelledMessage], fired: list[bool]) -> 
     clear = [pair for pair, row in zip(pairs, rows, strict=True) if row.tier == "clear"]
     reasons = sorted({row.reason for row in rows if row.needs_human})
     per_reason = {
-        reason: _count(pair for pair, row in zip(pairs, rows, strict=True) if row.reason == reason)
+        reason: count_pairs(
+            pair for pair, row in zip(pairs, rows, strict=True) if row.reason == reason
+        )
         for reason in reasons
     }
     return DetectorReport(
-        name=name, overall=_count(pairs), clear=_count(clear), per_reason=per_reason
+        name=name, overall=count_pairs(pairs), clear=count_pairs(clear), per_reason=per_reason
     )
 
 
-def _count(pairs: Iterable[tuple[bool, bool]]) -> Counts:
+def count_pairs(pairs: Iterable[tuple[bool, bool]]) -> Counts:
     """Tally (fired, needed) pairs into a confusion count."""
     tp = fp = fn = tn = 0
     for fired, needed in pairs:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.own_words import inside, own_words, quoted_ranges
 from bot.policy import IntentRule, LexiconPolicy
 from bot.risk_text import (
     FUZZY_MIN,
@@ -69,6 +70,8 @@ class _Sentence:
     # Stretches between commas and coordinators ("and", "or"), which a veto cannot cross.
     segments: list[int]
     question: bool
+    quoted: list[bool]
+    personal: bool  # the customer names themselves ("I", "we", "our")
 
     def find(self, term: Term) -> list[Span]:
         """Return the spans where the consecutive words of `term` occur."""
@@ -108,10 +111,17 @@ class _CompiledRule:
 class LexiconMatcher:
     """Find which intent rules a message triggers; built once from the policy."""
 
-    def __init__(self, policy: LexiconPolicy, dictionary: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        policy: LexiconPolicy,
+        dictionary: Iterable[str] = (),
+        english: frozenset[str] = frozenset(),
+    ) -> None:
         """Stem every configured term and prepare the typo-tolerant word lookup.
 
-        `dictionary` adds real words that must never be read as typos (VADER's lexicon).
+        `dictionary` adds real words that must never be read as typos (VADER's lexicon), and
+        also never as brand names; `english` is a large list of real words that are never
+        read as typos nor split in two ("batch" is no "bitch", "confirm" no "con firm").
         """
         self._rules = tuple(_compile(rule, policy) for rule in policy.rules)
         vocabulary: set[str] = set()
@@ -134,6 +144,7 @@ class LexiconMatcher:
         )
         known = {plain(word) for word in (*policy.known_words, *dictionary)}
         self._known = frozenset(known | {stem(word) for word in known} | vocabulary)
+        self._english = english
         self._masked_targets = tuple(
             sorted(
                 {
@@ -146,6 +157,7 @@ class LexiconMatcher:
                 }
             )
         )
+        self._first_person = frozenset(plain(word) for word in policy.first_person)
         self._negators = frozenset(stem(word) for word in policy.negators)
         self._passthrough = frozenset(stem(word) for word in policy.negation_passthrough)
         self._lookup: Callable[[str, str], frozenset[str]] = lru_cache(maxsize=_TOKEN_CACHE)(
@@ -153,11 +165,17 @@ class LexiconMatcher:
         )
 
     def match(self, text: str) -> list[Hit]:
-        """Return one hit per rule that fires anywhere in the text."""
-        split = [self._split_glued(tokens) for tokens in split_sentences(text)]
-        names = [self._names(text, tokens) for tokens in split]
+        """Return one hit per rule that fires anywhere in the text.
+
+        Slack markup is no one's words, and a rule that fires only inside a passage the
+        customer quotes (a help article, an earlier answer) does not fire.
+        """
+        clean = own_words(text)
+        quotes = quoted_ranges(text)
+        split = [self._split_glued(tokens) for tokens in split_sentences(clean)]
+        names = [self._names(clean, tokens) for tokens in split]
         sentences = [
-            self._read(tokens, _asks(text, tokens), found)
+            self._read(tokens, _asks(clean, tokens), found, quotes)
             for tokens, found in zip(split, names, strict=True)
         ]
         whole = (
@@ -166,6 +184,7 @@ class LexiconMatcher:
                     [t for tokens in split for t in tokens],
                     any(s.question for s in sentences),
                     [flag for found in names for flag in found],
+                    quotes,
                 )
             ]
             if len(sentences) > 1
@@ -184,7 +203,13 @@ class LexiconMatcher:
                     break
         return hits
 
-    def _read(self, tokens: list[Token], question: bool, names: list[bool]) -> _Sentence:
+    def _read(
+        self,
+        tokens: list[Token],
+        question: bool,
+        names: list[bool],
+        quotes: list[tuple[int, int]],
+    ) -> _Sentence:
         """Look every word up once and index the sentence by lexicon stem."""
         matches = [
             self._lookup(token.stem, token.word) | _PROPER
@@ -204,7 +229,9 @@ class LexiconMatcher:
             ):
                 segment += 1
             segments.append(segment)
-        return _Sentence(tokens, matches, index, segments, question)
+        quoted = [inside(quotes, token.start, token.end) for token in tokens]
+        personal = any(token.word in self._first_person for token in tokens)
+        return _Sentence(tokens, matches, index, segments, question, quoted, personal)
 
     def _names(self, text: str, tokens: list[Token]) -> list[bool]:
         """Mark brand-like words: capitalised inside the sentence, in mixed case, not common.
@@ -228,8 +255,12 @@ class LexiconMatcher:
         """Return the first span of the sentence where the rule fires and is not vetoed."""
         if not compiled.may_fire(sentence):
             return None
+        if compiled.rule.personal and not sentence.personal:
+            return None
         vetoes: list[Span] | None = None  # found on the first candidate: most rules have none
         for span, parts in self._candidates(compiled, sentence):
+            if all(sentence.quoted[span[0] : span[1]]):
+                continue  # the customer quotes these words, they do not say them
             if compiled.rule.negatable and self._negated(sentence.tokens, parts):
                 continue
             if vetoes is None:
@@ -271,6 +302,8 @@ class LexiconMatcher:
                 low = bisect_left(starts, anchor[0] - window - _LONGEST_TERM)
                 high = bisect_right(starts, anchor[1] + window)
                 near = [s for s in others[low:high] if _gap(anchor, s, chosen) <= window]
+                if compiled.rule.ordered:
+                    near = [s for s in near if s[0] >= chosen[-1][1]]
                 if not near:
                     break
                 chosen.append(min(near, key=lambda s: _gap(anchor, s, chosen)))
@@ -295,7 +328,7 @@ class LexiconMatcher:
         """Return the lexicon stems a text word stands for, forgiving one typo or a lost space."""
         if MASK_CHARS & set(surface):
             return frozenset({word, *self._unmask(surface)})
-        if self._is_known(word, surface) or len(surface) < FUZZY_MIN or word.isdigit():
+        if self._is_real(word, surface) or len(surface) < FUZZY_MIN or word.isdigit():
             return frozenset({word})
         found = {target for target in self._fuzzy_targets if typo_of(word, target)}
         # Typos in an inflected form ("waitnig") defeat the stemmer: compare as written too.
@@ -319,8 +352,12 @@ class LexiconMatcher:
         return {target for written, target in self._masked_targets if shape.fullmatch(written)}
 
     def _is_known(self, word: str, surface: str) -> bool:
-        """Say whether a word is real as written, so it must not be read as a typo."""
+        """Say whether a word is a lexicon, policy or VADER word as written or as a stem."""
         return word in self._known or surface in self._known
+
+    def _is_real(self, word: str, surface: str) -> bool:
+        """Say whether a word is real as written, so it must not be read as a typo."""
+        return surface in self._english or self._is_known(word, surface)
 
     def _split_glued(self, sentence: list[Token]) -> list[Token]:
         """Split a run-together token whose halves are both known words ("earlyexit")."""
@@ -328,7 +365,7 @@ class LexiconMatcher:
         for token in sentence:
             surface = token.word
             halves = None
-            if not self._is_known(token.stem, surface) and len(surface) >= 2 * _SPLIT_PART:
+            if not self._is_real(token.stem, surface) and len(surface) >= 2 * _SPLIT_PART:
                 for cut in range(_SPLIT_PART, len(surface) - _SPLIT_PART + 1):
                     head, tail = surface[:cut], surface[cut:]
                     if self._is_known(stem(head), head) and self._is_known(stem(tail), tail):

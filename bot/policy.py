@@ -67,6 +67,12 @@ class IntentRule(BaseModel):
     # the lexicon's shared list of that name.
     unless: tuple[str, ...] = ()
     window: int = Field(default=5, ge=0, le=20)
+    # The slots must come in the order written: a verb that doubles as a noun ("phone",
+    # "call") asks for a person only before one ("phone someone", not "someone's phone").
+    ordered: bool = False
+    # The sentence must name the customer (a `first_person` word): "can we get a credit for
+    # the outage" asks for money, "how are credits for an outage worked out" asks how it works.
+    personal: bool = False
     negatable: bool = True
     max_words: int | None = Field(default=None, ge=1)
     weight: float | None = Field(default=None, ge=0.0, le=1.0)
@@ -83,6 +89,11 @@ class LexiconPolicy(BaseModel):
     negation_passthrough: tuple[str, ...]
     # Real words that must never be read as typos of a lexicon word ("contact" vs "contract").
     known_words: tuple[str, ...] = ()
+    # A word of the English frequency list seen this often is real: never a typo of a lexicon
+    # word. Rarer entries of the list include misspellings ("cancelation").
+    real_word_min_count: int = Field(default=100, ge=1)
+    # Words by which customers name themselves, for rules marked `personal`.
+    first_person: tuple[str, ...] = ()
     # Named word lists that several rules share through "@name" in their `unless`.
     shared: dict[str, tuple[str, ...]] = {}
 

@@ -8,7 +8,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.english import english_words
 from bot.lexicon import LexiconMatcher
+from bot.own_words import spoken
 from bot.policy import RiskPolicy
 from bot.tone import ToneReader
 
@@ -93,7 +95,11 @@ class RiskScorer:
         """Compile the policy's word lists and load the sentiment analyzer."""
         self._policy = policy
         self._tone = ToneReader(policy.tone)
-        self._matcher = LexiconMatcher(policy.lexicon, dictionary=self._tone.dictionary)
+        self._matcher = LexiconMatcher(
+            policy.lexicon,
+            dictionary=self._tone.dictionary,
+            english=english_words(policy.lexicon.real_word_min_count),
+        )
 
     @property
     def policy(self) -> RiskPolicy:
@@ -124,7 +130,7 @@ class RiskScorer:
     def _text_parts(self, text: str, signals: RiskSignals) -> list[_Part]:
         """Collect word-list hits and tone cues of the message."""
         hits = self._matcher.match(text)
-        if any(hit.rule.category in _MOOD for hit in hits) and self._tone.settled(text):
+        if any(hit.rule.category in _MOOD for hit in hits) and self._tone.settled(spoken(text)):
             # "I was frustrated at first, but it's sorted now, thanks!": a mood word in a
             # content message tells of the past or of oneself, not of the company now.
             hits = [hit for hit in hits if hit.rule.category not in _MOOD]
@@ -141,7 +147,8 @@ class RiskScorer:
             # "Damn good service": a swearword amid praise is emphasis, not anger.
             if not (hit.rule.category == _ANGER and self._tone.praises(text, hit.evidence))
         ]
-        for cue in self._tone.read(text, signals.thread_customer_texts):
+        earlier = [spoken(before) for before in signals.thread_customer_texts]
+        for cue in self._tone.read(spoken(text), earlier):
             weight = self._policy.weight(cue.category) * cue.strength
             parts.append(_Part(cue.category, cue.evidence, weight, stacks=True))
         return parts

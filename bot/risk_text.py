@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rapidfuzz.distance import OSA
+
 _TOKEN = re.compile(
     r"(?P<money>[$€£]\s?\d[\d,.]*|\d[\d,.]*\s?(?:[$€£]|(?:dollars?|euros?|eur|usd|pounds?|gbp|bucks)\b))"
     # Letters spelled out one by one ("f u c k", "s.h.i.t"): read as one word.
     r"|(?P<spaced>(?<![^\W_])[^\W\d_](?:(?:[ .\-]|\*+)[^\W\d_]){2,}(?![^\W_]))"
     # A word with letters masked out ("f***", "sh*t", "f**king"): the lexicon resolves it.
     r"|(?P<masked>[^\W\d_]+[*#@$%]+[^\W\d_*#@$%]*(?:[*#@$%]+[^\W\d_]*)*(?:['’][^\W_]+)?(?![\d$€£]))"
+    r"|(?P<percent>\d[\d,.]*\s?%)"
     r"|(?P<word>[^\W_]+(?:['’\-][^\W_]+)*)"
     r"|(?P<stop>[.!?;\n]+)"
     r"|(?P<comma>[,:()\"])",
@@ -27,8 +30,16 @@ NTH_TIME = "nthtime"
 # A stretch of time long enough to tell of a lasting failure ("4 days", "two weeks", "a
 # fortnight", "the third week") reads as this one word: "no gas for 4 days".
 PERIOD = "nperiod"
+# A count per stretch of time ("twice a month", "3 times daily"): a rate, no repetition.
+RATE = "nrate"
+# A share written with "%" reads as this one word, and a share or an amount followed by "off"
+# ("10% off", "€5 off") as a price cut.
+PERCENT = "npercent"
+PRICE_CUT = "npriceoff"
 MASK_CHARS = frozenset("*#@$%")
 FUZZY_MIN = 5  # shorter words are too easily one edit away from another real word
+# At most one edit in five letters, two in ten: "contarct" is "contract", "batch" is no "bitch".
+TYPO_MIN_SIMILARITY = 0.8
 _CLAUSE_WORDS = frozenset({"but", "however", "although", "though"})
 _VOWELS = frozenset("aeiouy")
 
@@ -120,6 +131,71 @@ _MANY = frozenset(
     }
 )
 _ONCE_MORE = frozenset({"twice", "thrice"})
+# Words that follow a repetition rather than the things a multiplier counts: "charged 2x for
+# the same ride", "3x the price", "taken x2 this month", "billed 2x.".
+_AFTER_REPEAT = frozenset(
+    {
+        "for",
+        "the",
+        "in",
+        "on",
+        "over",
+        "this",
+        "that",
+        "now",
+        "already",
+        "what",
+        "more",
+        "as",
+        "than",
+        "a",
+        "an",
+        "my",
+        "our",
+        "your",
+        "his",
+        "her",
+        "their",
+        "since",
+        "last",
+        "by",
+        "today",
+        "yesterday",
+        "and",
+        "so",
+        "too",
+        "again",
+        "at",
+        "during",
+        "within",
+        "times",
+        "per",
+        "each",
+        "every",
+        "while",
+        "when",
+        "before",
+        "after",
+        "with",
+        "from",
+        "to",
+    }
+)
+_PER = frozenset({"a", "an", "per", "each", "every"})
+_TIME_UNITS = frozenset({"hour", "day", "night", "week", "fortnight", "month", "quarter", "year"})
+_RATE_WORDS = frozenset(
+    {
+        "hourly",
+        "daily",
+        "nightly",
+        "weekly",
+        "fortnightly",
+        "monthly",
+        "quarterly",
+        "yearly",
+        "annually",
+    }
+)
 _DAYS = frozenset({"day", "days"})
 _LONG_UNITS = frozenset({"week", "weeks", "month", "months", "fortnight", "fortnights"})
 # Words before "week" or "month" that make it one whole stretch ("a whole week").
@@ -170,25 +246,6 @@ def stem(word: str) -> str:
     return w.replace("iz", "is")  # authorize / authorise
 
 
-def edit_distance_within(a: str, b: str, limit: int) -> bool:
-    """Say whether two words are at most `limit` edits apart (swaps of neighbours count once)."""
-    if abs(len(a) - len(b)) > limit:
-        return False
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        if min(cur) > limit:
-            return False
-        prev2, prev = prev, cur
-    return prev[len(b)] <= limit
-
-
 @dataclass(frozen=True, slots=True)
 class Token:
     """Hold one word of the text with its stem, position and clause."""
@@ -212,8 +269,9 @@ def split_sentences(text: str) -> list[list[Token]]:
             clause += 1
         elif kind == "comma":
             clause += 1
-        elif kind == "money":
-            sentences[-1].append(Token(MONEY, MONEY, match.start(), match.end(), clause))
+        elif kind in ("money", "percent"):
+            word = MONEY if kind == "money" else PERCENT
+            sentences[-1].append(Token(word, word, match.start(), match.end(), clause))
         else:
             raw = match.group()
             if kind == "spaced":
@@ -226,22 +284,40 @@ def split_sentences(text: str) -> list[list[Token]]:
 
 
 def _counted(sentence: list[Token]) -> list[Token]:
-    """Fold counts into one word: "3 times", "twice" -> ntimes; "4 days" -> nperiod."""
+    """Fold counts into one word: "3 times", "twice" -> ntimes; "4 days" -> nperiod.
+
+    A multiplier before the things counted is a quantity, not a repetition ("2x direct
+    debits", "5 x new SIMs"); a repetition per stretch of time is a rate ("billed twice a
+    month"); a share or an amount "off" is a price cut ("10% off"), no service gone off.
+    """
     out: list[Token] = []
-    for token in sentence:
+    skip = 0
+    for position, token in enumerate(sentence):
+        if skip:
+            skip -= 1
+            continue
         word = token.word
         previous = out[-1] if out else None
+        after = sentence[position + 1 : position + 3]
         canonical = None
         if word in _ONCE_MORE or (
-            (found := _MULTIPLIER.fullmatch(word)) and int(found.group(1) or found.group(2)) >= 2
+            (found := _MULTIPLIER.fullmatch(word))
+            and int(found.group(1) or found.group(2)) >= 2
+            and not _counts_items(token, after)
         ):
             canonical = TIMES
         elif word in ("times", "x") and previous is not None:
             count = count_of(previous.word)
-            if (count is not None and count >= 2) or previous.word in _MANY:
+            if ((count is not None and count >= 2) or previous.word in _MANY) and not (
+                word == "x" and _counts_items(token, after)
+            ):
                 out.pop()
                 canonical = TIMES
                 token = Token(word, word, previous.start, token.end, token.clause)
+        elif word == "off" and previous is not None and previous.word in (PERCENT, MONEY):
+            out.pop()
+            canonical = PRICE_CUT
+            token = Token(word, word, previous.start, token.end, token.clause)
         elif (word in _DAYS or word in _LONG_UNITS) and previous is not None:
             if _long_stretch(previous.word, word):
                 out.pop()
@@ -253,11 +329,30 @@ def _counted(sentence: list[Token]) -> list[Token]:
                 out.pop()
                 canonical = NTH_TIME
                 token = Token(word, word, previous.start, token.end, token.clause)
+        if canonical == TIMES and (rate := _rate_words(after)):
+            canonical = RATE
+            skip = rate
+            token = Token(word, word, token.start, after[rate - 1].end, token.clause)
         if canonical is None:
             out.append(token)
         else:
             out.append(Token(canonical, canonical, token.start, token.end, token.clause))
     return out
+
+
+def _counts_items(token: Token, after: list[Token]) -> bool:
+    """Say whether a multiplier counts the things after it ("2x direct debits", "3 x 10GB")."""
+    return bool(after) and after[0].clause == token.clause and after[0].word not in _AFTER_REPEAT
+
+
+def _rate_words(after: list[Token]) -> int:
+    """Count the words after a count that make it a rate ("twice a month", "3 times daily")."""
+    words = [token.word for token in after]
+    if words[:1] and words[0] in _RATE_WORDS:
+        return 1
+    if len(words) == 2 and words[0] in _PER and words[1].rstrip("s") in _TIME_UNITS:
+        return 2
+    return 0
 
 
 def _long_stretch(previous: str, unit: str) -> bool:
@@ -270,11 +365,18 @@ def _long_stretch(previous: str, unit: str) -> bool:
 
 
 def typo_of(word: str, target: str) -> bool:
-    """Say whether `word` reads as a misspelling of the lexicon stem `target`."""
+    """Say whether `word` reads as a misspelling of the lexicon stem `target`.
+
+    The caller checks first that `word` is no real word: a real word is never a typo.
+    """
     shortest = min(len(word), len(target))
     if shortest < FUZZY_MIN:
         return False
     swapped = word[:2] == target[1::-1]
     if word[0] != target[0] and not swapped:
         return False  # typos rarely hit the first letter, real neighbours often do
-    return edit_distance_within(word, target, 2 if shortest >= 9 else 1)
+    limit = 2 if shortest >= 9 else 1
+    # Optimal string alignment: a swap of neighbours ("cancle") counts as one edit.
+    distance = OSA.distance(word, target, score_cutoff=limit)
+    similarity = 1 - distance / max(len(word), len(target))
+    return distance <= limit and similarity >= TYPO_MIN_SIMILARITY
