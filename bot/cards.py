@@ -15,7 +15,7 @@ from bot.blocks import (
     section,
 )
 from bot.models import Frozen
-from bot.mrkdwn import escape, mention, quote_mrkdwn, truncate
+from bot.mrkdwn import escape, mention, quote_mrkdwn, truncate, unescape
 from bot.reasons import (
     AccountBrief,
     ReasonLine,
@@ -156,7 +156,11 @@ def _state_blocks(view: CardView) -> list[Block]:
 
 
 def build_edit_modal(*, escalation_id: int, draft: str, org_name: str) -> dict[str, object]:
-    """The Edit modal: the draft prefilled in a multiline input, the escalation id as metadata."""
+    """The Edit modal: the draft prefilled in a multiline input, the escalation id as metadata.
+
+    The input is plain text: entities show as the characters they stand for, and links keep
+    their `<url|label>` form so they survive the edit (the reply is escaped again on submit).
+    """
     return {
         "type": "modal",
         "callback_id": ids.EDIT_VIEW,
@@ -174,7 +178,7 @@ def build_edit_modal(*, escalation_id: int, draft: str, org_name: str) -> dict[s
                     "type": "plain_text_input",
                     "action_id": ids.EDIT_INPUT,
                     "multiline": True,
-                    "initial_value": truncate(draft, 3000),
+                    "initial_value": truncate(unescape(draft), 3000),
                     "max_length": 3000,
                 },
             },

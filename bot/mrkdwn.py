@@ -24,13 +24,19 @@ def escape(text: str) -> str:
     return _BARE_AMP.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
 
 
+def unescape(text: str) -> str:
+    """Show mrkdwn's entities as the characters they stand for (for a plain-text input)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def escape_around_tokens(text: str) -> str:
     """Escape mrkdwn we composed (a draft, a reply), keeping its mentions, dates and links."""
     parts: list[str] = []
     last = 0
     for match in _OUR_TOKEN.finditer(text):
+        target, bar, label = match.group(0)[1:-1].partition("|")
         parts.append(escape(text[last : match.start()]))
-        parts.append(match.group(0))
+        parts.append(f"<{target}{bar}{escape(label)}>")
         last = match.end()
     parts.append(escape(text[last:]))
     return "".join(parts)

@@ -246,6 +246,16 @@ def test_edit_modal_prefills_the_draft_within_limits() -> None:
     assert all(len(modal[k]["text"]) <= 24 for k in ("title", "submit", "close"))  # type: ignore[index]
 
 
+def test_edit_modal_shows_the_draft_as_plain_text_keeping_its_links() -> None:
+    draft = "See <https://kb.example/a|A &amp; B>:\n> Settings &gt; Users"
+
+    modal = build_edit_modal(escalation_id=7, draft=draft, org_name="Acme")
+
+    element = modal["blocks"][1]["element"]  # type: ignore[index]
+    assert element["initial_value"] == "See <https://kb.example/a|A & B>:\n> Settings > Users"
+    assert message_blocks_errors(modal["blocks"]) == []
+
+
 def test_customer_text_cannot_ping_the_agent_channel() -> None:
     text, blocks = build_card(view(summary="<!channel> refund me now"))
 

@@ -43,7 +43,9 @@ def test_composed_mrkdwn_keeps_our_tokens_and_escapes_the_rest() -> None:
         "<!date^1796140800^{date_short}|1 Dec> <b> & <!channel> <javascript:alert(1)|x>"
     )
 
-    assert text.startswith("<@U1> see <https://kb.example/a?x=1&y=2|A & B> in <#C1|support> on ")
+    assert text.startswith(
+        "<@U1> see <https://kb.example/a?x=1&y=2|A &amp; B> in <#C1|support> on "
+    )
     assert "<!date^1796140800^{date_short}|1 Dec>" in text
     assert text.endswith("&lt;b&gt; &amp; &lt;!channel&gt; &lt;javascript:alert(1)|x&gt;")
 
