@@ -19,6 +19,7 @@ from bot.channels import ChannelDirectory
 from bot.compensation import over_limit
 from bot.desk import Desk
 from bot.models import Frozen
+from bot.mrkdwn import escape_around_tokens
 from bot.outbox import Outbox
 from bot.policy import Policy
 from bot.tools import Toolbox
@@ -151,7 +152,9 @@ class AgentActions:
         escalation = await self._escalations.get(escalation_id)
         if escalation is None:
             return Outcome(done=False, notice="This escalation no longer exists.")
-        return await self._send(escalation, actor, text=text.strip(), action="edited")
+        # Typed text is escaped once here; the draft's links, kept as tokens in the modal, stay.
+        reply = escape_around_tokens(text.strip())
+        return await self._send(escalation, actor, text=reply, action="edited")
 
     async def take_over(self, escalation_id: int, actor: Actor) -> Outcome:
         """Give the conversation to the agent; the bot stays silent in that thread."""

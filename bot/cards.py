@@ -15,41 +15,21 @@ from bot.blocks import (
     section,
 )
 from bot.models import Frozen
-from bot.mrkdwn import escape, quote, truncate
+from bot.mrkdwn import escape, mention, quote_mrkdwn, truncate, unescape
+from bot.reasons import (
+    AccountBrief,
+    ReasonLine,
+    details_line,
+    reason_label,
+    reason_sentence,
+    weights_line,
+)
 
-REASON_LABELS = {
-    "churn": "Churn risk",
-    "human_request": "Asked for a person",
-    "legal": "Legal or compliance",
-    "billing_dispute": "Billing dispute",
-    "money_offer": "Money requested",
-    "complaint": "Complaint",
-    "anger": "Anger",
-    "frustration": "Frustration",
-    "repeated_contact": "Repeated contact",
-    "unresolved": "Unresolved turns",
-    "high_value": "High-value account",
-    "low_confidence": "Not grounded",
-    "model": "AI assessment",
-    "ai_unavailable": "AI unavailable",
-    "review": "Review mode",
-}
+__all__ = ["CardView", "ReasonLine", "build_card", "build_edit_modal", "reason_label"]
 
 DRAFT_LIMIT = 2800
 SUMMARY_LIMIT = 2000
-
-
-def reason_label(category: str) -> str:
-    """A human label for a reason category."""
-    return REASON_LABELS.get(category, category.replace("_", " ").capitalize())
-
-
-class ReasonLine(Frozen):
-    """One risk reason as the card shows it."""
-
-    category: str
-    evidence: str
-    weight: float
+REASONS_SHOWN = 12
 
 
 class CardView(Frozen):
@@ -64,12 +44,13 @@ class CardView(Frozen):
     reasons: tuple[ReasonLine, ...]
     score: float
     account_facts: tuple[tuple[str, str], ...] = ()
-    draft: str
+    account: AccountBrief | None = None
+    draft: str  # mrkdwn as it would reach the customer: its links render on the card too
     over_limit: str | None = None
     status: str = "pending"
     actor_user_id: str | None = None
     acted_at: datetime | None = None
-    final_text: str | None = None
+    final_text: str | None = None  # mrkdwn, exactly as it was sent
 
 
 def build_card(view: CardView) -> tuple[str, list[Block]]:
@@ -79,9 +60,10 @@ def build_card(view: CardView) -> tuple[str, list[Block]]:
     where = f"<{view.permalink}|Open the thread>" if view.permalink else "Thread link unavailable"
     blocks: list[Block] = [
         header(title),
-        section(f"{where} in <#{view.channel_id}> · customer <@{view.customer_user_id}>"),
+        section(f"{where} in <#{view.channel_id}> · customer {mention(view.customer_user_id)}"),
         section(f"*Summary*\n{truncate(escape(view.summary), SUMMARY_LIMIT)}"),
         section(_reasons_text(view)),
+        _numbers(view),
     ]
     if view.account_facts:
         blocks.append(
@@ -93,23 +75,28 @@ def build_card(view: CardView) -> tuple[str, list[Block]]:
                 ],
             }
         )
-    blocks.append(section(f"*Drafted reply*\n{quote(truncate(view.draft, DRAFT_LIMIT))}"))
+    blocks.append(section(f"*Drafted reply*\n{quote_mrkdwn(truncate(view.draft, DRAFT_LIMIT))}"))
     if view.over_limit:
         blocks.append(
             context(f":warning: *Over the compensation policy:* {escape(view.over_limit)}")
         )
     blocks.extend(_state_blocks(view))
-    blocks.append(context(f"Escalation #{view.escalation_id} · score {view.score:.2f}"))
+    blocks.append(context(f"Escalation #{view.escalation_id}"))
     text = f"Escalation: {escape(title)}. {escape(view.summary)}"
     return truncate(text, 3000), fit(blocks)
 
 
 def _reasons_text(view: CardView) -> str:
-    lines = [f"*Why it was escalated* (risk {view.score:.2f})"]
-    for reason in view.reasons[:12]:
-        evidence = truncate(escape(reason.evidence), 240)
-        lines.append(f"• *{reason_label(reason.category)}* ({reason.weight:.2f}): {evidence}")
+    lines = ["*Why it was escalated*"]
+    lines += [f"• {reason_sentence(r, view.account)}" for r in view.reasons[:REASONS_SHOWN]]
     return "\n".join(lines)
+
+
+def _numbers(view: CardView) -> Block:
+    """The score, weights and measurements, one level down from the sentences."""
+    shown = view.reasons[:REASONS_SHOWN]
+    details = details_line(shown)
+    return context(weights_line(view.score, shown), *([details] if details else []))
 
 
 def _when(moment: datetime | None) -> str:
@@ -121,7 +108,7 @@ def _when(moment: datetime | None) -> str:
 
 def _state_blocks(view: CardView) -> list[Block]:
     value = str(view.escalation_id)
-    who = f"<@{view.actor_user_id}>" if view.actor_user_id else "someone"
+    who = mention(view.actor_user_id) if view.actor_user_id else "someone"
     if view.status == "pending":
         if view.over_limit:
             # Edit leads; Approve stays visible but only explains why it cannot send this draft.
@@ -155,7 +142,7 @@ def _state_blocks(view: CardView) -> list[Block]:
         ]
     if view.status in ("approved", "edited"):
         verb = "Approved" if view.status == "approved" else "Edited and sent"
-        sent = quote(truncate(view.final_text or "", DRAFT_LIMIT))
+        sent = quote_mrkdwn(truncate(view.final_text or "", DRAFT_LIMIT))
         return [
             section(f":white_check_mark: *{verb} by {who}*{_when(view.acted_at)}\n*Sent:*\n{sent}")
         ]
@@ -169,7 +156,11 @@ def _state_blocks(view: CardView) -> list[Block]:
 
 
 def build_edit_modal(*, escalation_id: int, draft: str, org_name: str) -> dict[str, object]:
-    """The Edit modal: the draft prefilled in a multiline input, the escalation id as metadata."""
+    """The Edit modal: the draft prefilled in a multiline input, the escalation id as metadata.
+
+    The input is plain text: entities show as the characters they stand for, and links keep
+    their `<url|label>` form so they survive the edit (the reply is escaped again on submit).
+    """
     return {
         "type": "modal",
         "callback_id": ids.EDIT_VIEW,
@@ -187,7 +178,7 @@ def build_edit_modal(*, escalation_id: int, draft: str, org_name: str) -> dict[s
                     "type": "plain_text_input",
                     "action_id": ids.EDIT_INPUT,
                     "multiline": True,
-                    "initial_value": truncate(draft, 3000),
+                    "initial_value": truncate(unescape(draft), 3000),
                     "max_length": 3000,
                 },
             },

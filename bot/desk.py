@@ -23,7 +23,9 @@ from bot.knowledge import tokenize
 from bot.models import Turn
 from bot.outbox import Outbox
 from bot.policy import Policy
+from bot.reasons import AccountBrief
 from bot.risk import RiskAssessment, RiskReason
+from bot.summary import summarize_request
 from bot.tools import Account, Toolbox
 from storage.escalations import EscalationStore
 from storage.store import Store
@@ -92,7 +94,13 @@ class Desk:
             reasons=[r.model_dump() for r in reasons],
             score=assessment.score,
             draft=draft.text,
-            summary=draft.summary or summarize(history, message),
+            summary=draft.summary
+            or summarize(
+                history,
+                message,
+                reasons=assessment.reasons,
+                article_title=draft.sources[0].title if draft.sources else None,
+            ),
             over_limit=over_limit(
                 draft.text,
                 self._policy.compensation,
@@ -276,6 +284,9 @@ class Desk:
             reasons=tuple(ReasonLine.model_validate(r) for r in escalation.reasons),
             score=escalation.score,
             account_facts=_facts(account),
+            account=AccountBrief(tier=account.tier, monthly_value=account.monthly_value)
+            if account
+            else None,
             draft=escalation.draft,
             over_limit=escalation.over_limit,
             status=escalation.status,
@@ -332,26 +343,27 @@ class Desk:
         return str(response["permalink"])
 
 
-def summarize(history: tuple[Turn, ...], message: Message | None) -> str:
-    """A short offline summary: how long the thread is and what the customer said last."""
+_MOODS = (("anger", "angry"), ("frustration", "frustrated"), ("complaint", "unhappy"))
+
+
+def summarize(
+    history: tuple[Turn, ...],
+    message: Message | None,
+    *,
+    reasons: tuple[RiskReason, ...] = (),
+    article_title: str | None = None,
+) -> str:
+    """What the customer wants, from their last message and the thread before it."""
     customer = [t.text for t in history if t.role == "customer"]
     if message is not None:
         customer.append(message.text)
     if not customer:
         return "The customer asked for a person."
-    first, last = customer[0], customer[-1]
-    answers = sum(1 for t in history if t.role == "bot")
-    if len(customer) == 1:
-        return f"Customer wrote: “{_clip(last)}”"
-    return (
-        f"{len(customer)} customer messages, {answers} bot answers. It started with "
-        f"“{_clip(first)}” and the latest is “{_clip(last)}”"
+    categories = {r.category for r in reasons}
+    mood = next((word for category, word in _MOODS if category in categories), None)
+    return summarize_request(
+        customer[-1], article_title=article_title, earlier=customer[:-1], mood=mood
     )
-
-
-def _clip(text: str, limit: int = 400) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _org_name(account: Account | None, conversation: Conversation) -> str:

@@ -4,15 +4,63 @@ from __future__ import annotations
 
 import re
 
+# An "&" that already starts one of Slack's three entities is left alone: Slack delivers the
+# text people type with these already encoded, so escaping them again would show "&amp;lt;".
+_BARE_AMP = re.compile(r"&(?!(?:amp|lt|gt);)")
+
+# Tokens our own code writes into mrkdwn: user and channel mentions, dates, and links.
+# Special mentions (`<!here>`, `<!channel>`, user groups) are never among them.
+_OUR_TOKEN = re.compile(
+    r"<(?:[@#][A-Z0-9_]+(?:\|[^<>\n]*)?"
+    r"|!date\^[^<>|\n]+\|[^<>\n]*"
+    r"|(?:https?://|mailto:)[^<>|\s]+(?:\|[^<>\n]*)?)>"
+)
+_SLACK_ID = re.compile(r"[A-Z0-9_]+")
+_QUOTE_MARK = re.compile(r"^(?:>|&gt;) ?")
+
 
 def escape(text: str) -> str:
-    """Escape the three characters Slack treats as control sequences in mrkdwn."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Escape raw text for mrkdwn: `&`, `<` and `>`, each exactly once."""
+    return _BARE_AMP.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape(text: str) -> str:
+    """Show mrkdwn's entities as the characters they stand for (for a plain-text input)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def escape_around_tokens(text: str) -> str:
+    """Escape mrkdwn we composed (a draft, a reply), keeping its mentions, dates and links."""
+    parts: list[str] = []
+    last = 0
+    for match in _OUR_TOKEN.finditer(text):
+        target, bar, label = match.group(0)[1:-1].partition("|")
+        parts.append(escape(text[last : match.start()]))
+        parts.append(f"<{target}{bar}{escape(label)}>")
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return "".join(parts)
 
 
 def quote(text: str) -> str:
-    """Render text as a mrkdwn block quote, escaped."""
-    return "\n".join(f"> {line}" if line else ">" for line in escape(text).splitlines())
+    """Render raw text as a mrkdwn block quote, escaped."""
+    return _quote_lines(escape(text))
+
+
+def quote_mrkdwn(text: str) -> str:
+    """Render mrkdwn we composed as a block quote; its links and mentions still work."""
+    # Slack has no nested quotes: a quote inside the text joins the outer one.
+    lines = (_QUOTE_MARK.sub("", line) for line in text.splitlines())
+    return _quote_lines(escape_around_tokens("\n".join(lines)))
+
+
+def _quote_lines(text: str) -> str:
+    return "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
+
+
+def mention(user_id: str) -> str:
+    """A user mention, or plain text when the id is not a Slack id."""
+    return f"<@{user_id}>" if _SLACK_ID.fullmatch(user_id) else escape(user_id)
 
 
 def link(url: str, label: str) -> str:

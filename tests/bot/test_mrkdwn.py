@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from bot.mrkdwn import sanitize_model_mrkdwn
+from bot.mrkdwn import (
+    escape,
+    escape_around_tokens,
+    mention,
+    quote,
+    quote_mrkdwn,
+    sanitize_model_mrkdwn,
+)
 
 KB = frozenset({"https://help.brightwave.example/articles/roaming-eu-uk"})
 
@@ -22,3 +29,36 @@ def test_only_links_to_grounding_articles_survive() -> None:
 
     assert "<https://help.brightwave.example/articles/roaming-eu-uk|Roaming>" in text
     assert "evil.example" not in text and "Reset your password" in text
+
+
+def test_escape_escapes_raw_text_once_and_leaves_slacks_own_entities_alone() -> None:
+    assert escape("AT&T <b>") == "AT&amp;T &lt;b&gt;"
+    assert escape("AT&amp;T &lt;b&gt;") == "AT&amp;T &lt;b&gt;"  # as Slack delivers it
+    assert escape(escape("a & b < c")) == escape("a & b < c")
+
+
+def test_composed_mrkdwn_keeps_our_tokens_and_escapes_the_rest() -> None:
+    text = escape_around_tokens(
+        "<@U1> see <https://kb.example/a?x=1&y=2|A & B> in <#C1|support> on "
+        "<!date^1796140800^{date_short}|1 Dec> <b> & <!channel> <javascript:alert(1)|x>"
+    )
+
+    assert text.startswith(
+        "<@U1> see <https://kb.example/a?x=1&y=2|A &amp; B> in <#C1|support> on "
+    )
+    assert "<!date^1796140800^{date_short}|1 Dec>" in text
+    assert text.endswith("&lt;b&gt; &amp; &lt;!channel&gt; &lt;javascript:alert(1)|x&gt;")
+
+
+def test_a_quoted_draft_keeps_its_links_and_joins_its_own_quote() -> None:
+    quoted = quote_mrkdwn("See <https://kb.example/a|A>:\n> Settings &gt; Users\n\nThanks & bye")
+
+    assert quoted == (
+        "> See <https://kb.example/a|A>:\n> Settings &gt; Users\n>\n> Thanks &amp; bye"
+    )
+    assert quote("<https://kb.example/a|A>") == "> &lt;https://kb.example/a|A&gt;"
+
+
+def test_mention_only_for_slack_ids() -> None:
+    assert mention("U_DANA") == "<@U_DANA>"
+    assert mention("<!channel>") == "&lt;!channel&gt;"

@@ -117,6 +117,33 @@ async def test_edit_validates_in_the_modal_then_sends_the_edited_text(
     assert card is not None and "Edited and sent by <@U_ANA>" in json.dumps(card["blocks"])
 
 
+async def test_an_edited_draft_keeps_its_article_link_and_escapes_what_the_agent_typed(
+    bot: Bot, slack: SlackEmulator
+) -> None:
+    await slack.user_says("C_ACME", "U_DANA", "How do I download my invoice?")
+    answer = await slack.wait_for("chat.postMessage", channel="C_ACME")
+    await slack.click("U_DANA", "C_ACME", answer.response["ts"], "hitl_talk_to_person")
+    card = await slack.wait_for("chat.postMessage", channel="C_AGENTS")
+
+    await slack.click("U_ANA", "C_AGENTS", card.response["ts"], "hitl_edit")
+    opened = await slack.wait_for("views.open")
+    prefilled = opened.params["view"]["blocks"][1]["element"]["initial_value"]
+    assert "<https://help.brightwave.example/articles/" in prefilled
+    assert "&gt;" not in prefilled and "&amp;" not in prefilled  # plain text in the input
+    edited = prefilled + "\nP.S. Settings > Users & billing <b>"
+    await slack.submit_view(
+        "U_ANA",
+        opened.response["view"]["id"],
+        {"hitl_edit_text_block": {"hitl_edit_text": edited}},
+    )
+    await bot.idle()
+
+    sent = customer_posts(slack)[-1]
+    assert "<https://help.brightwave.example/articles/" in sent
+    assert sent.endswith("P.S. Settings &gt; Users &amp; billing &lt;b&gt;")
+    assert "&amp;gt;" not in sent and "&amp;amp;" not in sent and "&amp;lt;" not in sent
+
+
 async def test_take_over_silences_the_bot_until_resolved(bot: Bot, slack: SlackEmulator) -> None:
     thread_ts, card_ts = await escalate(slack)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from emulators import AnthropicEmulator, SlackEmulator, error, json_reply, tool_use
@@ -56,7 +57,7 @@ async def test_later_customer_messages_go_to_the_card_thread_not_to_the_bot(
     assert "calling my lawyer" in copy.params["text"]
     assert len(slack.calls_to("chat.postMessage", channel="C_ACME")) == 1  # the holding reply only
     update = slack.calls_to("chat.update", channel="C_AGENTS")
-    assert update and "Legal or compliance" in json.dumps(update[-1].params["blocks"])
+    assert update and "Mentions legal steps" in json.dumps(update[-1].params["blocks"])
 
 
 async def test_talk_to_a_person_from_a_customer_escalates_at_once(
@@ -246,3 +247,60 @@ async def test_an_organisation_sharing_a_channel_with_another_sees_no_account_fa
     assert "<account>" not in claude.requests[0]["messages"][0]["content"]
     tool_result = claude.requests[1]["messages"][-1]["content"][0]["content"]
     assert "Acme" not in tool_result and "4800" not in tool_result
+
+
+def reason_lines(blocks: list[dict]) -> list[str]:
+    """The bullet lines under "Why it was escalated"."""
+    section = next(b for b in blocks if "Why it was escalated" in b.get("text", {}).get("text", ""))
+    return [line.removeprefix("• ") for line in section["text"]["text"].splitlines()[1:]]
+
+
+def numbers_line(blocks: list[dict]) -> str:
+    """The context line right under the reasons."""
+    index = next(
+        i
+        for i, b in enumerate(blocks)
+        if "Why it was escalated" in b.get("text", {}).get("text", "")
+    )
+    assert blocks[index + 1]["type"] == "context"
+    return " · ".join(e["text"] for e in blocks[index + 1]["elements"])
+
+
+async def test_card_reads_in_plain_sentences_with_the_numbers_one_level_down(
+    bot: Bot, slack: SlackEmulator
+) -> None:
+    await slack.user_says("C_ACME", "U_DANA", ANGRY_CHURN)
+
+    card = await slack.wait_for("chat.postMessage", channel="C_AGENTS")
+
+    blocks = card.params["blocks"]
+    lines = reason_lines(blocks)
+    assert any(line.startswith('Wants to leave: "cancel our contract"') for line in lines)
+    assert "Enterprise account, EUR 4,800/month" in lines
+    assert not any(re.search(r"\d\.\d\d", line) for line in lines)  # no weights or scores
+    assert re.match(r"risk \d\.\d\d · .*churn \d\.\d\d", numbers_line(blocks))
+    summary = next(b for b in blocks if b.get("text", {}).get("text", "").startswith("*Summary*"))
+    assert summary["text"]["text"].startswith("*Summary*\nWants to cancel their contract")
+    assert "THIRD time" not in summary["text"]["text"]  # what they want, not a copy
+
+
+async def test_card_renders_our_mentions_and_links_and_escapes_customer_text_once(
+    bot: Bot, slack: SlackEmulator
+) -> None:
+    await slack.user_says("C_ACME", "U_DANA", "How do I download my invoice & bill <b>PDF</b>?")
+    answer = await slack.wait_for("chat.postMessage", channel="C_ACME")
+    assert "<https://" in answer.params["text"]  # the offline answer links its article
+
+    await slack.click("U_DANA", "C_ACME", answer.response["ts"], "hitl_talk_to_person")
+    card = await slack.wait_for("chat.postMessage", channel="C_AGENTS")
+
+    assert card.ok, card.response
+    blocks = card.params["blocks"]
+    rendered = json.dumps(blocks, ensure_ascii=False)
+    assert "<@U_DANA> pressed Talk to a person" in reason_lines(blocks)
+    draft = next(b for b in blocks if b.get("text", {}).get("text", "").startswith("*Drafted"))
+    assert re.search(r"<https://[^|<>]+\|[^<>]+>", draft["text"]["text"])
+    assert "&amp;" in rendered and "&lt;b&gt;" in rendered
+    assert "&amp;lt;" not in rendered and "&amp;amp;" not in rendered and "&lt;@" not in rendered
+    assert "&lt;https" not in rendered
+    assert "&amp;lt;" not in card.params["text"] and "&amp;" in card.params["text"]
