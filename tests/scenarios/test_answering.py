@@ -6,6 +6,7 @@ import json
 import time
 
 import aiohttp
+import pytest
 from slack_sdk.signature import SignatureVerifier
 
 from emulators import AnthropicEmulator, SlackEmulator, json_reply
@@ -79,7 +80,7 @@ async def test_question_the_knowledge_base_cannot_answer_gets_a_person_not_a_gue
     assert reply.params["thread_ts"] == delivery.ts
     assert "person" in reply.params["text"].lower()
     card = await slack.wait_for("chat.postMessage", channel="C_AGENTS")
-    assert "Not grounded" in json.dumps(card.params["blocks"])
+    assert "No article answers this" in json.dumps(card.params["blocks"])
 
 
 async def test_duplicate_delivery_is_answered_once(bot: Bot, slack: SlackEmulator) -> None:
@@ -285,3 +286,36 @@ async def test_a_question_no_article_answers_gets_the_holding_reply_and_a_propos
     blocks = json.dumps(card.params["blocks"])
     assert "help centre says in" in blocks  # the closest article, proposed to the agent
     assert holding not in blocks
+
+
+@pytest.mark.parametrize(
+    ("question", "article"),
+    [
+        ("hey team, quick one – how long is a PAC code valid?", "number-porting-out"),
+        (
+            "We need to activate a batch of 45 numbers on eSIM, how do we do that?",
+            "esim-activation",
+        ),
+        ("Can I use wifi calling from my hotel?", "wifi-calling"),
+        ("How do service credits work when there's an outage?", "compensation-service-credits"),
+        (
+            "Hi all :wave: where are your data protection details for our compliance review?",
+            "data-protection-gdpr",
+        ),
+        (
+            "<@U0123ABCD> asked how to download last month's invoice. Cheers, Tom",
+            "billing-cycle-invoices",
+        ),
+        ("what's the discount if we renew our contract early?", "contract-renewal"),
+    ],
+)
+async def test_routine_questions_in_the_products_own_words_are_answered_by_the_bot(
+    bot: Bot, slack: SlackEmulator, question: str, article: str
+) -> None:
+    delivery = await slack.user_says("C_GLOBEX", "U_FIONA", question)
+
+    answer = await slack.wait_for("chat.postMessage", channel="C_GLOBEX")
+    assert answer.params["thread_ts"] == delivery.ts
+    assert f"https://help.brightwave.example/articles/{article}" in answer.params["text"]
+    await bot.idle()
+    assert slack.calls_to("chat.postMessage", channel="C_AGENTS") == []
