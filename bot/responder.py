@@ -7,11 +7,13 @@ import logging
 from datetime import timedelta
 
 from bot.channels import ChannelDirectory
-from bot.compensation import describe_offer, find_offers
+from bot.commitments import find_commitments
+from bot.compensation import describe_offer
 from bot.desk import Desk
-from bot.engine import AnswerEngine, Draft, DraftRequest, EngineError
+from bot.engine import AnswerEngine, Draft, DraftRequest, EngineError, Offer
 from bot.knowledge import KnowledgeBase
 from bot.models import Turn
+from bot.mrkdwn import truncate
 from bot.outbox import Outbox
 from bot.policy import Policy
 from bot.risk import ModelAssessment, RiskAssessment, RiskReason, RiskScorer, RiskSignals
@@ -35,17 +37,32 @@ def head(text: str) -> str:
 
 
 def money_needs_a_human(draft: Draft, assessment: RiskAssessment) -> RiskAssessment:
-    """A draft that promises money is never sent automatically, whatever the risk score."""
-    offers = find_offers(draft.text)
-    if not offers:
+    """A draft that promises money is never sent automatically, whatever the risk score.
+
+    Two independent checks: the offers the engine declares with its draft, and the promises
+    found in the draft's final text. Either one is enough.
+    """
+    promises = find_commitments(draft.text)
+    if not promises and not draft.offers:
         return assessment
-    evidence = "the draft offers " + ", ".join(describe_offer(o) for o in offers)
-    reason = RiskReason(category="money_offer", evidence=evidence, weight=1.0)
+    found = []
+    if promises:
+        quoted = "; ".join(f"“{truncate(p.evidence, 160)}”" for p in promises[:2])
+        found.append(f"the draft promises money: {quoted}")
+    if draft.offers:
+        declared = ", ".join(_declared(o) for o in draft.offers)
+        found.append(f"the model says the draft offers {declared}")
+    reason = RiskReason(category="money_offer", evidence="; ".join(found), weight=1.0)
     return RiskAssessment(
         score=max(assessment.score, reason.weight),
         decision="escalate",
         reasons=(reason, *assessment.reasons),
     )
+
+
+def _declared(offer: Offer) -> str:
+    words = describe_offer(offer)
+    return f"{words} (“{truncate(offer.evidence, 80)}”)" if offer.evidence else words
 
 
 class Responder:

@@ -131,6 +131,7 @@ async def test_claude_checks_outages_with_a_tool_and_names_the_outage(
                 "confidence": 0.9,
                 "risk_score": 0.1,
                 "risk_reasons": [],
+                "offers": [],
             }
         ),
     )
@@ -168,6 +169,7 @@ async def test_agents_past_replies_guide_the_next_draft_for_a_similar_case(
             "confidence": 0.8,
             "risk_score": risk,
             "risk_reasons": [{"category": "billing_dispute", "evidence": "charged twice"}],
+            "offers": [],
         }
 
     claude.script(
@@ -201,6 +203,7 @@ async def test_another_customers_replies_never_reach_the_prompt(
             "confidence": 0.8,
             "risk_score": 0.9,
             "risk_reasons": [{"category": "billing_dispute", "evidence": "charged twice"}],
+            "offers": [],
         }
 
     claude.script(json_reply(answer("Globex: refunded EUR 950.")), json_reply(answer("Looking.")))
@@ -236,6 +239,7 @@ async def test_an_organisation_sharing_a_channel_with_another_sees_no_account_fa
                 "confidence": 0.9,
                 "risk_score": 0.1,
                 "risk_reasons": [],
+                "offers": [],
             }
         ),
     )
