@@ -26,7 +26,7 @@ CHAIN = words(
     """will shall would can could are am have has had be been going to like love happy glad
     pleased able delighted also just already now gladly happily hereby gone ahead and decided
     want wanted make sure ensure that you personally immediately today right then so of course
-    definitely certainly absolutely really more than willing went"""
+    definitely certainly absolutely really more than willing went agree agreed promise promised"""
 )
 # Verbs that talk about money without moving it: a checked or explained refund is not a promise.
 INQUIRY_VERBS = re.compile(
@@ -139,7 +139,7 @@ WAIVER = re.compile(
 )
 PASSIVE = re.compile(
     r"^(?:\S+ ){0,6}?(?:(?:has|have)(?: now| just| already)? been|will be|will now be|is being|"
-    r"are being|is now|are now) (\w+)|^(?:\S+ ){0,6}?(?:is|are) on (?:its|their) way"
+    r"are being|is now|are now) (\w+)|^(?:\S+ ){0,6}?(?:is|are)(?: now)? on (?:its|their|the) way"
 )
 MONEY_DONE = words("credited refunded reimbursed repaid returned")
 GIVEN = words(

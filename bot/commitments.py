@@ -88,6 +88,8 @@ def _money_act(tokens: list[str], j: int) -> bool:
             return has_particle and _scan(tokens, j + 1, _is_charge)
     if w.MONEY_VERBS.match(verb) and not verb.endswith("s"):
         return True
+    if verb in ("pay", "paid", "paying") and tokens[j + 1 : j + 2] in (["for"], ["you"], ["off"]):
+        return True  # "I'll pay for the replacement SIMs"
     if w.GIVE_VERBS.match(verb):
         return _scan(tokens, j + 1, _is_charge if verb.startswith("pa") else _is_benefit)
     if w.REMOVE_VERBS.match(verb):
