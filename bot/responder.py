@@ -7,13 +7,11 @@ import logging
 from datetime import timedelta
 
 from bot.channels import ChannelDirectory
-from bot.commitments import find_commitments
-from bot.compensation import describe_offer
 from bot.desk import Desk
-from bot.engine import AnswerEngine, Draft, DraftRequest, EngineError, Offer
+from bot.engine import AnswerEngine, Draft, DraftRequest, EngineError
 from bot.knowledge import KnowledgeBase
 from bot.models import Turn
-from bot.mrkdwn import truncate
+from bot.money import money_needs_a_human
 from bot.outbox import Outbox
 from bot.policy import Policy
 from bot.risk import ModelAssessment, RiskAssessment, RiskReason, RiskScorer, RiskSignals
@@ -34,35 +32,6 @@ MAX_ANALYSED_CHARS = 4000
 def head(text: str) -> str:
     """The part of a message the scorer and the search look at."""
     return text[:MAX_ANALYSED_CHARS]
-
-
-def money_needs_a_human(draft: Draft, assessment: RiskAssessment) -> RiskAssessment:
-    """A draft that promises money is never sent automatically, whatever the risk score.
-
-    Two independent checks: the offers the engine declares with its draft, and the promises
-    found in the draft's final text. Either one is enough.
-    """
-    promises = find_commitments(draft.text)
-    if not promises and not draft.offers:
-        return assessment
-    found = []
-    if promises:
-        quoted = "; ".join(f"“{truncate(p.evidence, 160)}”" for p in promises[:2])
-        found.append(f"the draft promises money: {quoted}")
-    if draft.offers:
-        declared = ", ".join(_declared(o) for o in draft.offers)
-        found.append(f"the model says the draft offers {declared}")
-    reason = RiskReason(category="money_offer", evidence="; ".join(found), weight=1.0)
-    return RiskAssessment(
-        score=max(assessment.score, reason.weight),
-        decision="escalate",
-        reasons=(reason, *assessment.reasons),
-    )
-
-
-def _declared(offer: Offer) -> str:
-    words = describe_offer(offer)
-    return f"{words} (“{truncate(offer.evidence, 80)}”)" if offer.evidence else words
 
 
 class Responder:
