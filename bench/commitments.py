@@ -1,10 +1,12 @@
 """How well money promises are told apart from innocent mentions, per part of the corpus.
 
-The "dev" part is what the detector was built on. It holds three earlier holdout rounds, each
-measured blind before its misses were fixed: 25 of 35, 21 of 30 and 11 of 20 promises caught;
-0, 1 and 0 innocent mentions flagged. The "holdout" part was written after the detector and
-measured blind once: 17 of 20 promises caught, 0 of 20 innocent mentions flagged; its misses
-were fixed afterwards, so it is no longer blind either.
+The "dev" part is what the detector was built on. It holds four earlier holdout rounds, each
+measured blind before its misses were fixed: 25 of 35, 21 of 30, 11 of 20 and 17 of 20 promises
+caught; 0, 1, 0 and 0 innocent mentions flagged. The "holdout" part was written after the
+detector and measured blind once: 12 of 20 promises caught, 0 of 20 innocent mentions flagged;
+its misses were fixed afterwards, so it is no longer blind either. On wordings it has never
+seen, the detector catches roughly 55-85% of promises: the offers Claude declares with each
+draft are the other, independent check.
 
     python bench/commitments.py [--show]
 """

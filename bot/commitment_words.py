@@ -16,6 +16,8 @@ def words(text: str) -> frozenset[str]:
 
 # Who can commit the company: the writer, the company, or "us" after "let"/"like ... to".
 ACTORS = frozenset({"we", "i", "brightwave"})
+# People of the company: "our team will credit", "a colleague will refund you".
+STAFF = words("team colleague colleagues agent agents billing manager department")
 OBJECT_ACTORS = frozenset({"us", "me"})  # "let me give you", "would you like us to apply"
 INVITERS = frozenset({"let", "like", "allow"})
 
@@ -52,17 +54,16 @@ MONEY_VERBS = re.compile(r"^(refund|reimburs|compensat|credit|halv|comp$|comped|
 # Verbs of giving: a money act when what they give is money ("we'll give you a free month").
 GIVE_VERBS = re.compile(
     r"^(giv|gave|offer|add|appl|issu|send|sent|grant|provid|extend|throw|threw|gift|transfer|"
-    r"process|arrang|approv|put|get|got|pay|paid|award|upgrad|set|hand|treat)"
+    r"process|arrang|approv|put|get|got|pay|paid|award|upgrad|set(?!tl)|hand|treat)"
 )
 # Verbs of taking a charge away: a money act when what they remove is a charge.
 REMOVE_VERBS = re.compile(
-    r"^(waiv|remov|cover|revers|cancel|drop|wip|zero|deduct|absorb|forgiv|void|scrap|lower|"
+    r"^(waiv|remov|cover|revers|cancel|drop|wip|zero|deduct|absorb|forgiv|void|scrap|lower|settl|"
     r"reduc|cut|halv|foot|eat|knock|take|took|writ|wrote|pick)"
 )
 # These need a particle to mean money: "take ... off", "write ... off", "pick up the bill".
 NEEDS_PARTICLE = {"take": ("off", "care"), "took": ("off", "care"), "knock": ("off",)}
 NEEDS_PARTICLE |= {"writ": ("off",), "wrote": ("off",), "pick": ("up",), "eat": ("cost",)}
-NEEDS_PARTICLE |= {"get": ("refund", "credit", "money", "free")}
 
 BENEFITS = re.compile(
     r"^(credits?|refunds?|refunded|discounts?|discounted|vouchers?|coupons?|rebates?|cashback|"
@@ -99,6 +100,16 @@ PAID_BACK = re.compile(r"\b(?:pa(?:y|id|ying)|sen[dt]|giv(?:e|en|ing)|gave) (?:(
 # A code the customer is told about, not given: "the code SUMMER50 you mentioned expired".
 CODE_VETO = re.compile(r"\b(?:expired|invalid|not valid|mentioned|asked|can not|cannot)\b")
 PRONOUNS = words("it them this that these those")
+
+# A free period ("six months free", "a free year") and what hedges it into a policy statement.
+FREE_PERIOD = re.compile(
+    r"\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+    r"(?:months?|years?|weeks?|quarters?)\s+(?:free|of free|at no)\b"
+    r"|\bfree\s+(?:months?|years?|weeks?|quarters?)\b"
+)
+HEDGES = re.compile(
+    r"\b(?:if|may|might|can|could|eligible|qualif\w*|when|once|customers|request|whether)\b"
+)
 
 # Patterns over a normalised sentence (lower case, contractions expanded).
 SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -139,7 +150,8 @@ WAIVER = re.compile(
 )
 PASSIVE = re.compile(
     r"^(?:\S+ ){0,6}?(?:(?:has|have)(?: now| just| already)? been|will be|will now be|is being|"
-    r"are being|is now|are now) (\w+)|^(?:\S+ ){0,6}?(?:is|are)(?: now)? on (?:its|their|the) way"
+    r"are being|is now|are now) (\w+)"
+    r"|^(?:\S+ ){0,6}?(?:is|are)(?: now)? (?:on (?:its|their|the) way|coming)"
 )
 MONEY_DONE = words("credited refunded reimbursed repaid returned")
 GIVEN = words(
@@ -152,6 +164,7 @@ REMOVED = words(
 )
 IDIOMS = re.compile(
     r"\bon the house\b|\bour (?:treat|gift)\b|\bwith our compliments\b"
+    r"|\bcall it (?:even|quits)\b"
     r"|(?<!\brely )(?<!\bcount )(?<!\bdepend )(?<!\bcall )(?<!\bwait )(?<!\bbased )\bon us\b"
     r"|\bconsider (?:it|this|that|the|your)(?: [\w ]{1,30}?)? (?:waived|refunded|credited|"
     r"cancelled|covered|gone|free)\b"

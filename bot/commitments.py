@@ -88,6 +88,8 @@ def _money_act(tokens: list[str], j: int) -> bool:
             return has_particle and _scan(tokens, j + 1, _is_charge)
     if w.MONEY_VERBS.match(verb) and not verb.endswith("s"):
         return True
+    if verb in ("get", "got", "getting"):  # "I'll get you a €30 voucher"
+        return _scan(tokens, j + 1, _is_benefit)
     if verb in ("pay", "paid", "paying") and tokens[j + 1 : j + 2] in (["for"], ["you"], ["off"]):
         return True  # "I'll pay for the replacement SIMs"
     if w.GIVE_VERBS.match(verb):
@@ -103,7 +105,8 @@ def _actor_commits(tokens: list[str], i: int) -> bool:
     """`tokens[i]` commits the company: an actor, committing verb forms, then a money act."""
     token, before = tokens[i], tokens[i - 1] if i else ""
     invited = token in w.OBJECT_ACTORS and before in w.INVITERS
-    if token not in w.ACTORS and not invited:
+    staff = token in w.STAFF and before in ("our", "a", "the", "brightwave")
+    if token not in w.ACTORS and not invited and not staff:
         return False
     asked = before in ("shall", "can", "may", "could", "should")  # "shall I apply a credit?"
     j = i + 1
@@ -156,6 +159,8 @@ def _recipient_gains(tokens: list[str], i: int) -> bool:
         return True
     if verb in w.REMOVED:
         return bool(w.CHARGES.match(head) or w.PERIODS.match(head))
+    if verb.startswith("pay") and _scan(tokens, j + 1, lambda t, k: t[k] in ("less", "nothing")):
+        return True  # "from next month you'll be paying 10 EUR less per line"
     if verb.startswith(("receiv", "get", "see", "hav", "enjoy", "given", "offer", "sent", "grant")):
         return _scan(tokens, j + 1, _is_benefit)
     return False
@@ -188,7 +193,7 @@ def _gift_offered(tokens: list[str], i: int) -> bool:
     """An imperative or presentative gift: "enjoy a free upgrade", "here is a €20 voucher"."""
     if i and tokens[i - 1] not in w.STOPS and tokens[i - 1] != "please":
         return False
-    if tokens[i] in ("enjoy", "accept"):
+    if tokens[i] in ("enjoy", "accept", "expect"):
         return _scan(tokens, i + 1, _is_benefit)
     if tokens[i] == "here" and tokens[i + 1 : i + 2] in (["is"], ["are"]):
         return _scan(tokens, i + 2, _is_benefit)
@@ -217,6 +222,9 @@ def _sentence_kind(sentence: str) -> str | None:
         return "idiom"
     if w.NEEDS_BENEFIT.search(text) and any(_is_benefit(tokens, i) for i in range(len(tokens))):
         return "idiom"
+    addressed = {"you", "your"} & set(tokens)
+    if w.FREE_PERIOD.search(text) and addressed and not w.HEDGES.search(text):
+        return "idiom"  # "your three new lines come with six months free"
     for kind, rule in _TOKEN_RULES:
         if any(rule(tokens, i) for i in range(len(tokens))):
             return kind
