@@ -117,7 +117,8 @@ QUOTED = re.compile(r"\"[^\"\n]*\"|“[^”\n]*”|«[^»\n]*»")
 REPORTED = re.compile(
     r"\b(?:you|your \w+|he|she|they|someone|somebody)\s+(?:\w+\s+){0,2}?(?:asked|requested|"
     r"mentioned|said|wrote|were told|was told|were promised|was promised|promised|claimed|want|"
-    r"wanted|would like|asking|hoped|expected|thought)\b[^;:,.!?—–]*"
+    r"wanted|would like|asking|hoped|expected|thought)\b"
+    r"(?:(?!\b(?:so|and|but|then|which)\b)[^;:,.!?—–])*"
 )
 CONTRACTIONS = (
     (r"\bwon't\b", "will not"),

@@ -95,3 +95,8 @@ def test_a_reply_quoting_the_customer_or_a_policy_promises_nothing() -> None:
     )
 
     assert find_commitments(reply) == []
+
+
+def test_a_promise_after_reported_speech_is_still_a_promise() -> None:
+    assert find_commitments("You asked for a refund so we have credited €50 to your account.")
+    assert not find_commitments("You asked whether we would refund the fee and I passed it on.")
