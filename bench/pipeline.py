@@ -6,7 +6,9 @@ fixed model latency, then sends customer messages as signed Events API requests 
 
 - the ack (Slack's 3-second budget),
 - the time until the bot's first post in the message's thread (answer or holding reply),
-- throughput, and Claude calls and tokens per message.
+- throughput, and Claude calls and tokens per message;
+- with --claude, the share of input tokens read from the prompt cache from the second call on
+  (the first call writes the cache), from the usage the Messages API returns.
 
     python bench/pipeline.py [--messages 300] [--concurrency 20] [--claude --model-latency 0.4]
 """
@@ -84,6 +86,18 @@ def spread(seconds: list[float]) -> str:
     return f"p50 {p50:6.1f} ms  p90 {p90:6.1f} ms  p99 {p99:6.1f} ms  max {top:6.1f} ms"
 
 
+def cached_share(responses: list[dict[str, Any]]) -> float:
+    """The share of prompt tokens served from the cache, over the given Messages API answers."""
+    read = sum(r["usage"].get("cache_read_input_tokens") or 0 for r in responses)
+    total = sum(
+        (r["usage"].get("input_tokens") or 0)
+        + (r["usage"].get("cache_read_input_tokens") or 0)
+        + (r["usage"].get("cache_creation_input_tokens") or 0)
+        for r in responses
+    )
+    return read / total if total else 0.0
+
+
 def model_reply(latency: float) -> Any:
     """A Messages API responder answering every draft request the same way."""
 
@@ -96,6 +110,7 @@ def model_reply(latency: float) -> Any:
                 "confidence": 0.9,
                 "risk_score": 0.1,
                 "risk_reasons": [],
+                "offers": [],
             },
             latency=latency,
         )
@@ -175,9 +190,12 @@ async def run(args: argparse.Namespace) -> None:
         usage = claude.total_usage()
         calls = len(claude.requests)
         print(f"claude calls      {calls / args.messages:.2f} per message ({calls} in all)")
-        tokens_in = usage.get("input_tokens", 0) / args.messages
+        prompt = sum(usage.get(k, 0) for k in ("input_tokens", "cache_read_input_tokens"))
+        prompt += usage.get("cache_creation_input_tokens", 0)
+        tokens_in = prompt / args.messages
         tokens_out = usage.get("output_tokens", 0) / args.messages
         print(f"tokens/message    in {tokens_in:.0f}  out {tokens_out:.0f}")
+        print(f"cached input      {cached_share(claude.responses[1:]):.1%} from the second call on")
     print(f"mean ack          {statistics.fmean(acks) * 1000:.1f} ms")
     await runner.cleanup()
     if scratch is not None:

@@ -137,7 +137,10 @@ def build_runtime(
             max_retries=2,
         )
         answer_engine = ClaudeEngine(
-            ModelClient(anthropic_client, model=settings.hitl_model), toolbox
+            ModelClient(anthropic_client, model=settings.hitl_model),
+            toolbox,
+            knowledge=knowledge,
+            kb_max_tokens=policy.answering.kb_in_prompt_max_tokens,
         )
     internal = frozenset(c for c in (settings.hitl_agent_channel, settings.digest_channel) if c)
     responder = Responder(

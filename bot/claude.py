@@ -5,11 +5,18 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.engine import Draft, DraftRequest, EngineError
+from bot.engine import Draft, DraftRequest, EngineError, Offer
+from bot.knowledge import KnowledgeBase
 from bot.llm import ModelClient, ModelError, parse_json_object
 from bot.models import Source
 from bot.mrkdwn import sanitize_model_mrkdwn
-from bot.prompts import DRAFT_SCHEMA, SYSTEM_PROMPT, user_content
+from bot.prompts import (
+    DRAFT_SCHEMA,
+    SYSTEM_PROMPT,
+    estimate_tokens,
+    knowledge_prefix,
+    user_content,
+)
 from bot.tools import TOOL_SPECS, Toolbox, ToolScope
 
 log = logging.getLogger(__name__)
@@ -18,23 +25,39 @@ MAX_TOOL_ROUNDS = 3
 
 
 class ClaudeEngine:
-    """Draft and self-assess with Claude, grounded in passages and the conversation's tools."""
+    """Draft and self-assess with Claude, grounded in the knowledge base and the tools.
+
+    When the whole knowledge base fits `kb_max_tokens`, it sits in the cached system prompt and
+    every message reuses it; otherwise each message carries the passages that match it.
+    """
 
     name = "claude"
 
-    def __init__(self, model: ModelClient, toolbox: Toolbox) -> None:
+    def __init__(
+        self, model: ModelClient, toolbox: Toolbox, *, knowledge: KnowledgeBase, kb_max_tokens: int
+    ) -> None:
         self._model = model
         self._toolbox = toolbox
+        whole = knowledge_prefix(knowledge.articles.values())
+        self.knowledge_in_system = bool(knowledge.articles) and (
+            estimate_tokens(whole) <= kb_max_tokens
+        )
+        self.system: tuple[str, ...] = (
+            (SYSTEM_PROMPT, whole) if self.knowledge_in_system else (SYSTEM_PROMPT,)
+        )
+        # Links in a reply may point at the knowledge base's own articles, and nowhere else.
+        self._article_urls = frozenset(a.url for a in knowledge.articles.values() if a.url)
 
     async def draft(self, request: DraftRequest) -> Draft:
         """Ask Claude for a reply and its risk assessment; raise EngineError when it fails."""
         scope = ToolScope(channel_id=request.channel_id, team_id=request.team_id)
-        messages: list[dict[str, Any]] = [{"role": "user", "content": user_content(request)}]
+        content = user_content(request, knowledge_in_system=self.knowledge_in_system)
+        messages: list[dict[str, Any]] = [{"role": "user", "content": content}]
         called: list[str] = []
         try:
             for _ in range(MAX_TOOL_ROUNDS + 1):
                 turn = await self._model.create(
-                    system=SYSTEM_PROMPT,
+                    system=self.system,
                     messages=messages,
                     tools=list(TOOL_SPECS),
                     output_schema=DRAFT_SCHEMA,
@@ -66,8 +89,9 @@ class ClaudeEngine:
             answer = parse_json_object(text)
         except ModelError as error:
             raise EngineError(str(error)) from error
-        allowed = frozenset(p.url for p in request.search.passages if p.url)
-        reply = sanitize_model_mrkdwn(str(answer.get("reply") or "").strip(), allowed_urls=allowed)
+        reply = sanitize_model_mrkdwn(
+            str(answer.get("reply") or "").strip(), allowed_urls=self._article_urls
+        )
         if not reply:
             raise EngineError("Claude's answer had no reply")
         confidence = _unit(answer.get("confidence"), default=0.0)
@@ -86,7 +110,36 @@ class ClaudeEngine:
             model_reasons=reasons,
             tool_calls=called,
             summary=str(answer.get("summary") or ""),
+            offers=_offers(answer.get("offers")),
         )
+
+
+def _offers(value: object) -> tuple[Offer, ...]:
+    """The offers of money the model declares its reply makes; anything malformed still counts."""
+    if not isinstance(value, list):
+        return ()
+    offers = []
+    for item in value:
+        if not isinstance(item, dict):
+            offers.append(Offer(kind="other"))
+            continue
+        months = item.get("months")
+        offers.append(
+            Offer(
+                kind=str(item.get("kind") or "other"),
+                amount_eur=_number(item.get("amount_eur")),
+                percent=_number(item.get("percent")),
+                months=months if type(months) is int else None,
+                evidence=str(item.get("evidence") or ""),
+            )
+        )
+    return tuple(offers)
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
 
 
 def _unit(value: object, *, default: float) -> float:

@@ -24,7 +24,28 @@ _MONTHS = re.compile(
     r"|\b(\d+|a|an|one|two|three|four|six|twelve)\s+free\s+months?",
     re.IGNORECASE,
 )
-_PERCENT = re.compile(r"\b(\d{1,3}(?:[.,]\d+)?)\s?%\s*(?:discount|off|reduction)", re.IGNORECASE)
+_PERCENT = re.compile(
+    r"\b(\d{1,3}(?:[.,]\d+)?)\s?%\s*(discount|off|reduction|refund)", re.IGNORECASE
+)
+# Amounts and periods written other ways, rewritten into the forms above before matching. Other
+# currencies count one to one: the caps are there to stop large offers, not to convert money.
+_REWRITES = (
+    (re.compile(r"\b(?:eur|euros?)\s?(?=\d)", re.IGNORECASE), "€"),
+    (re.compile(r"[£$]\s?(?=\d)"), "€"),
+    (
+        re.compile(r"(?<=\d)\s?(?:usd|dollars?|gbp|pounds?|quid|chf|francs?)\b", re.IGNORECASE),
+        " EUR",
+    ),
+    (re.compile(r"\b(?:a|one)\s+free\s+year\b|\bfree\s+year\b", re.IGNORECASE), "12 free months"),
+    (
+        re.compile(
+            r"\b(?:this|next|the next|your next|your first|the whole of \w+|\w+uary)\s+month"
+            r"(?:'s \w+)?\s+(?:is|will be)\s+(?:free|on us|on the house)",
+            re.IGNORECASE,
+        ),
+        "one month free",
+    ),
+)
 
 
 def _number(text: str) -> float:
@@ -38,6 +59,8 @@ def _count(word: str) -> int:
 def find_offers(text: str) -> list[Offer]:
     """Every offer of money a text makes: credits and refunds, free months, discounts."""
     offers: list[Offer] = []
+    for pattern, replacement in _REWRITES:
+        text = pattern.sub(replacement, text)
     for match in _CREDIT.finditer(text):
         groups = match.groups()
         amount = next(g for g in (groups[0], groups[1], groups[4], groups[5]) if g)
@@ -47,7 +70,8 @@ def find_offers(text: str) -> list[Offer]:
     for match in _MONTHS.finditer(text):
         offers.append(Offer(kind="free_month", months=_count(match.group(1) or match.group(2))))
     for match in _PERCENT.finditer(text):
-        offers.append(Offer(kind="discount", percent=_number(match.group(1))))
+        kind = "refund" if match.group(2).lower() == "refund" else "discount"
+        offers.append(Offer(kind=kind, percent=_number(match.group(1))))
     return offers
 
 
@@ -75,7 +99,7 @@ def over_limit(
                 f"{limits.max_free_months}"
             )
         elif offer.percent is not None and offer.percent >= 100:
-            problems.append(f"a {offer.percent:g}% discount is never allowed")
+            problems.append(f"a {offer.percent:g}% {offer.kind} is never allowed")
     return "; ".join(dict.fromkeys(problems)) or None
 
 
@@ -86,5 +110,5 @@ def describe_offer(offer: Offer) -> str:
     if offer.months is not None:
         return f"{offer.months} free month{'s' if offer.months != 1 else ''}"
     if offer.percent is not None:
-        return f"a {offer.percent:g}% discount"
+        return f"a {offer.percent:g}% {offer.kind.replace('_', ' ')}"
     return offer.kind.replace("_", " ")

@@ -27,10 +27,11 @@ class DraftRequest(Frozen):
 class Offer(Frozen):
     """Money a reply promises: what kind, how much, for how many months."""
 
-    kind: str  # service_credit | free_month | discount | refund
+    kind: str  # service_credit | free_month | discount | refund | voucher | fee_waiver | ...
     amount_eur: float | None = None
     months: int | None = None
     percent: float | None = None
+    evidence: str = ""  # the words of the reply that make the offer, when the model names them
 
 
 class Draft(Frozen):
@@ -45,6 +46,7 @@ class Draft(Frozen):
     tool_calls: tuple[str, ...] = ()
     facts: tuple[str, ...] = ()  # tool facts the reply used (outage names, account plan)
     summary: str = ""  # one line for the agent's card, when the engine writes one
+    offers: tuple[Offer, ...] = ()  # money the engine says the reply offers (never auto-sent)
 
 
 class AnswerEngine(Protocol):

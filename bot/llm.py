@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,17 +49,24 @@ class ModelClient:
     async def create(
         self,
         *,
-        system: str,
+        system: str | Sequence[str],
         messages: list[dict[str, Any]],
         tools: list[dict[str, Any]] | None = None,
         output_schema: dict[str, Any] | None = None,
     ) -> ModelTurn:
-        """Call Claude once; raise ModelError for anything but a usable answer."""
+        """Call Claude once; raise ModelError for anything but a usable answer.
+
+        `system` is the constant part of the prompt (the instructions, then the knowledge base):
+        one cache breakpoint after its last block caches tools and system together, so every
+        later message reads them from the cache.
+        """
+        parts = [system] if isinstance(system, str) else list(system)
+        blocks: list[dict[str, Any]] = [{"type": "text", "text": part} for part in parts]
+        blocks[-1]["cache_control"] = {"type": "ephemeral"}
         kwargs: dict[str, Any] = {
             "model": self.model,
             "max_tokens": self._max_tokens,
-            # The system prompt and tools are constant, so they are cached across messages.
-            "system": [{"type": "text", "text": system, "cache_control": {"type": "ephemeral"}}],
+            "system": blocks,
             "messages": messages,
         }
         if tools:

@@ -87,15 +87,28 @@ def first_sentences(text: str, limit: int) -> str:
 
 
 _ANGLE = re.compile(r"<([^<>\n]*)>")
+_MARKDOWN_LINK = re.compile(r"\[([^\[\]\n]*)\]\(\s*<?([^()\s<>]+)>?\s*\)")
+# Anything Slack would turn into a link: a scheme, "www.", or a bare domain with a path.
+_BARE_URL = re.compile(
+    r"(?<![\w@/.-])(?:[a-z][a-z0-9+.-]*://|www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)+/)[^\s<>|]*",
+    re.IGNORECASE,
+)
+_TRAILING = ".,;:!?)]'\""
 
 
 def sanitize_model_mrkdwn(text: str, *, allowed_urls: frozenset[str]) -> str:
     """Disarm what a model could smuggle into a customer channel.
 
     Special mentions (`<!channel>`, `<!here>`, user groups), user and channel mentions become
-    plain text, and a link survives only when it points at an article the reply was grounded
-    in; any other link is reduced to its label.
+    plain text. A link survives only when it points at one of `allowed_urls` (the knowledge
+    base's own articles), whatever its form: `<url|label>`, a markdown `[label](url)` or a bare
+    `https://...`; any other link is reduced to its label, and a bare one is removed.
     """
+    kept: list[str] = []
+
+    def hold(link: str) -> str:
+        kept.append(link)
+        return f"\x00{len(kept) - 1}\x00"
 
     def disarm(match: re.Match[str]) -> str:
         inner = match.group(1)
@@ -103,7 +116,23 @@ def sanitize_model_mrkdwn(text: str, *, allowed_urls: frozenset[str]) -> str:
             return escape(f"<{inner}>")
         url, _, label = inner.partition("|")
         if url in allowed_urls:
-            return match.group(0)
-        return escape(label or url)
+            return hold(match.group(0))
+        return escape(label or "")
 
-    return _ANGLE.sub(disarm, text)
+    def markdown(match: re.Match[str]) -> str:
+        label, url = match.group(1).strip(), match.group(2)
+        if url in allowed_urls:
+            return hold(f"<{url}|{escape(label or url).replace('|', '/')}>")
+        return label
+
+    def bare(match: re.Match[str]) -> str:
+        url = match.group(0).rstrip(_TRAILING)
+        tail = match.group(0)[len(url) :]
+        return (hold(url) if url in allowed_urls else "") + tail
+
+    text = _MARKDOWN_LINK.sub(markdown, text)
+    text = _ANGLE.sub(disarm, text)
+    text = _BARE_URL.sub(bare, text)
+    text = re.sub(r"[ \t]{2,}", " ", text)
+    text = re.sub(r"[ \t]+([.,;:!?])", r"\1", text)
+    return re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], text)

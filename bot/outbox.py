@@ -12,7 +12,7 @@ import logging
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import build_answer, build_plain
-from bot.compensation import find_offers
+from bot.commitments import find_commitments
 from storage.store import Store
 from storage.tables import Conversation, Escalation
 
@@ -41,7 +41,8 @@ class Outbox:
         """Post the bot's own answer; only for an auto decision in an auto channel."""
         if decision != "auto" or mode != "auto":
             raise CustomerGateError(f"automatic answer refused: decision={decision} mode={mode}")
-        if find_offers(text):
+        if find_commitments(text):
+            # The last check before a customer reads it, on the exact text that would be posted.
             raise CustomerGateError("automatic answer refused: it promises money")
         current = await self._store.conversation(_id(conversation))
         if current is None or current.state in ("escalated", "taken_over"):

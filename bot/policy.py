@@ -226,6 +226,17 @@ class SlaPolicy(BaseModel):
     holding_reply_max_minutes: int = Field(default=60, ge=1)
 
 
+class AnsweringPolicy(BaseModel):
+    """Say how much of the knowledge base Claude reads with every message."""
+
+    model_config = _FROZEN
+
+    # The whole knowledge base goes into the cached system prompt when its estimated size
+    # (characters / 3, see bot.prompts.estimate_tokens) is at most this; otherwise only the
+    # passages that match each message are sent.
+    kb_in_prompt_max_tokens: int = Field(default=60000, ge=0)
+
+
 class Policy(BaseModel):
     """Bundle every operator-configurable rule of the bot."""
 
@@ -235,6 +246,7 @@ class Policy(BaseModel):
     channels: ChannelPolicy = ChannelPolicy()
     compensation: CompensationPolicy
     sla: SlaPolicy = SlaPolicy()
+    answering: AnsweringPolicy = AnsweringPolicy()
 
 
 def default_policy_path() -> Path:

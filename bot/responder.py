@@ -7,11 +7,11 @@ import logging
 from datetime import timedelta
 
 from bot.channels import ChannelDirectory
-from bot.compensation import describe_offer, find_offers
 from bot.desk import Desk
 from bot.engine import AnswerEngine, Draft, DraftRequest, EngineError
 from bot.knowledge import KnowledgeBase
 from bot.models import Turn
+from bot.money import money_needs_a_human
 from bot.outbox import Outbox
 from bot.policy import Policy
 from bot.risk import ModelAssessment, RiskAssessment, RiskReason, RiskScorer, RiskSignals
@@ -32,20 +32,6 @@ MAX_ANALYSED_CHARS = 4000
 def head(text: str) -> str:
     """The part of a message the scorer and the search look at."""
     return text[:MAX_ANALYSED_CHARS]
-
-
-def money_needs_a_human(draft: Draft, assessment: RiskAssessment) -> RiskAssessment:
-    """A draft that promises money is never sent automatically, whatever the risk score."""
-    offers = find_offers(draft.text)
-    if not offers:
-        return assessment
-    evidence = "the draft offers " + ", ".join(describe_offer(o) for o in offers)
-    reason = RiskReason(category="money_offer", evidence=evidence, weight=1.0)
-    return RiskAssessment(
-        score=max(assessment.score, reason.weight),
-        decision="escalate",
-        reasons=(reason, *assessment.reasons),
-    )
 
 
 class Responder:

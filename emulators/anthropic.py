@@ -22,8 +22,13 @@ class AnthropicEmulator(LocalServer):
     """Answer Messages API calls from a FIFO script (or a default responder) and record them."""
 
     def __init__(
-        self, *, api_key: str | None = None, strict: bool = True, min_cache_tokens: int = 512
+        self,
+        *,
+        api_key: str | None = None,
+        strict: bool = True,
+        min_cache_tokens: int | None = None,
     ) -> None:
+        """Serve on loopback; `min_cache_tokens` overrides each model's minimum cacheable prefix."""
         super().__init__()
         self.api_key = api_key
         self.strict = strict

@@ -7,6 +7,26 @@ import json
 from typing import Any
 
 CHARS_PER_TOKEN = 4
+# The shortest prefix each model caches (PLATFORM.md, "Prompt caching"): below it the request
+# succeeds, nothing is cached and both cache counters stay 0. First matching prefix wins.
+MIN_CACHEABLE_TOKENS = (
+    ("claude-haiku-4-5", 4096),
+    ("claude-sonnet-5", 1024),
+    ("claude-sonnet-4", 1024),
+    ("claude-opus-4", 1024),
+    ("claude-opus-5", 512),
+    ("claude-haiku-5", 512),
+    ("claude-fable-5", 512),
+)
+DEFAULT_MIN_CACHEABLE_TOKENS = 1024
+
+
+def min_cacheable_tokens(model: str) -> int:
+    """Return the minimum cacheable prefix length of a model."""
+    for prefix, tokens in MIN_CACHEABLE_TOKENS:
+        if model.startswith(prefix):
+            return tokens
+    return DEFAULT_MIN_CACHEABLE_TOKENS
 
 
 def estimate_tokens(obj: Any) -> int:
@@ -55,34 +75,42 @@ def _key(values: list[Any]) -> str:
 
 
 class PromptCache:
-    """Remember cached prefixes so repeated prompts report cache reads instead of writes."""
+    """Remember cached prefixes so repeated prompts report cache reads instead of writes.
 
-    def __init__(self, min_tokens: int = 512) -> None:
+    Like the real API, a prefix is cached only at a cache_control breakpoint, only when it is at
+    least the model's minimum cacheable length (or `min_tokens` when given), and only for the
+    model it was sent to.
+    """
+
+    def __init__(self, min_tokens: int | None = None) -> None:
         self.min_tokens = min_tokens
         self._prefixes: list[tuple[int, str]] = []
 
     def usage(self, request: dict[str, Any], generated: int) -> dict[str, Any]:
         """Return the usage object for a request whose answer has `generated` tokens."""
         segments = _segments(request)
-        values = [value for value, _ in segments]
-        total = estimate_tokens(values)
+        model = str(request.get("model", ""))
+        minimum = self.min_tokens if self.min_tokens is not None else min_cacheable_tokens(model)
+        # The model heads the hashed values, so one model never reads another model's cache.
+        values = [model, *(value for value, _ in segments)]
         marks = [i for i, (_, control) in enumerate(segments) if control]
         if request.get("cache_control") and segments:
             # Automatic caching puts the breakpoint on the last cacheable block.
             marks.append(len(segments) - 1)
+        total = estimate_tokens(values[1:])
         read = written = 0
         ttl = "5m"
         if marks:
-            end = max(marks) + 1
+            end = max(marks) + 2  # one past the breakpoint, counting the model in front
             control = segments[max(marks)][1] or request.get("cache_control") or {}
             ttl = control.get("ttl", "5m")
-            prefix_tokens = estimate_tokens(values[:end])
-            if prefix_tokens >= self.min_tokens:
+            prefix_tokens = estimate_tokens(values[1:end])
+            if prefix_tokens >= minimum:
                 hit = max(
                     (n for n, key in self._prefixes if n <= end and _key(values[:n]) == key),
                     default=0,
                 )
-                read = estimate_tokens(values[:hit]) if hit else 0
+                read = estimate_tokens(values[1:hit]) if hit else 0
                 written = prefix_tokens - read
                 self._prefixes.append((end, _key(values[:end])))
         return {

@@ -62,3 +62,29 @@ def test_a_quoted_draft_keeps_its_links_and_joins_its_own_quote() -> None:
 def test_mention_only_for_slack_ids() -> None:
     assert mention("U_DANA") == "<@U_DANA>"
     assert mention("<!channel>") == "&lt;!channel&gt;"
+
+
+def test_bare_and_markdown_links_outside_the_knowledge_base_are_removed() -> None:
+    text = sanitize_model_mrkdwn(
+        "Reset it at https://evil.example/reset, or [here](http://evil.example/x) or "
+        "www.evil.example/login. Details: https://help.brightwave.example/articles/roaming-eu-uk.",
+        allowed_urls=KB,
+    )
+
+    assert "evil.example" not in text
+    assert "here" in text
+    assert text.endswith("Details: https://help.brightwave.example/articles/roaming-eu-uk.")
+
+
+def test_markdown_link_to_an_article_becomes_a_slack_link() -> None:
+    text = sanitize_model_mrkdwn(
+        "See [Roaming](https://help.brightwave.example/articles/roaming-eu-uk).", allowed_urls=KB
+    )
+
+    assert text == "See <https://help.brightwave.example/articles/roaming-eu-uk|Roaming>."
+
+
+def test_email_addresses_and_amounts_are_left_alone() -> None:
+    text = "Write to billing@brightwave.example; data costs 1.80 EUR per GB."
+
+    assert sanitize_model_mrkdwn(text, allowed_urls=KB) == text

@@ -261,3 +261,63 @@ async def test_messages_parse_fills_parsed_output(
     )
     assert message.parsed_output == Triage(intent="billing", confidence=0.4)
     assert "schema" in claude.requests[0]["output_config"]["format"]
+
+
+async def _cache_counters(
+    client: AsyncAnthropic, *, model: str, system_text: str, questions: tuple[str, ...]
+) -> list[tuple[int, int]]:
+    system = [{"type": "text", "text": system_text, "cache_control": {"type": "ephemeral"}}]
+    counters = []
+    for question in questions:
+        message = await client.messages.create(
+            model=model, max_tokens=10, system=system, messages=user(question)
+        )
+        usage = message.usage
+        counters.append(
+            (usage.cache_creation_input_tokens or 0, usage.cache_read_input_tokens or 0)
+        )
+    return counters
+
+
+async def test_a_prefix_below_the_models_minimum_is_never_cached(
+    claude: AnthropicEmulator, anthropic_client: AsyncAnthropic
+) -> None:
+    claude.set_default(lambda request: text_reply("ok"))
+    # About 900 tokens: enough for Haiku 5.5 (512), too short for Sonnet 5 (1,024).
+    short = "Policy. " * 450
+
+    sonnet = await _cache_counters(
+        anthropic_client, model="claude-sonnet-5-5", system_text=short, questions=("a?", "b?")
+    )
+    haiku = await _cache_counters(
+        anthropic_client, model="claude-haiku-5-5", system_text=short, questions=("a?", "b?")
+    )
+
+    assert sonnet == [(0, 0), (0, 0)]
+    assert haiku[0][0] > 0 and haiku[1] == (0, haiku[0][0])
+
+
+async def test_cache_reads_need_the_same_prefix_sent_before_with_cache_control(
+    claude: AnthropicEmulator, anthropic_client: AsyncAnthropic
+) -> None:
+    claude.set_default(lambda request: text_reply("ok"))
+    long = "Knowledge base article text. " * 200
+    # The same text without a breakpoint caches nothing, so the next call still writes.
+    await anthropic_client.messages.create(
+        model="claude-sonnet-5-5", max_tokens=10, system=long, messages=user("first?")
+    )
+
+    first, second = await _cache_counters(
+        anthropic_client, model="claude-sonnet-5-5", system_text=long, questions=("a?", "b?")
+    )
+    (other,) = await _cache_counters(
+        anthropic_client, model="claude-opus-5-5", system_text=long, questions=("c?",)
+    )
+    (changed,) = await _cache_counters(
+        anthropic_client, model="claude-sonnet-5-5", system_text=long + "!", questions=("d?",)
+    )
+
+    assert first[0] > 1024 and first[1] == 0
+    assert second == (0, first[0])
+    assert other[0] > 0 and other[1] == 0  # another model has its own cache
+    assert changed[0] > 0 and changed[1] == 0  # a changed prefix is a new prefix

@@ -50,6 +50,7 @@ async def test_routine_question_is_answered_by_claude_grounded_in_the_passages(
                 "confidence": 0.92,
                 "risk_score": 0.05,
                 "risk_reasons": [],
+                "offers": [],
             }
         )
     )

@@ -70,6 +70,7 @@ async def test_customer_text_cannot_grant_itself_money(
                 "confidence": 0.9,
                 "risk_score": 0.2,
                 "risk_reasons": [],
+                "offers": [],
             }
         )
     )

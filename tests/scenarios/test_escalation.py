@@ -132,6 +132,7 @@ async def test_claude_checks_outages_with_a_tool_and_names_the_outage(
                 "confidence": 0.9,
                 "risk_score": 0.1,
                 "risk_reasons": [],
+                "offers": [],
             }
         ),
     )
@@ -169,6 +170,7 @@ async def test_agents_past_replies_guide_the_next_draft_for_a_similar_case(
             "confidence": 0.8,
             "risk_score": risk,
             "risk_reasons": [{"category": "billing_dispute", "evidence": "charged twice"}],
+            "offers": [],
         }
 
     claude.script(
@@ -202,6 +204,7 @@ async def test_another_customers_replies_never_reach_the_prompt(
             "confidence": 0.8,
             "risk_score": 0.9,
             "risk_reasons": [{"category": "billing_dispute", "evidence": "charged twice"}],
+            "offers": [],
         }
 
     claude.script(json_reply(answer("Globex: refunded EUR 950.")), json_reply(answer("Looking.")))
@@ -237,6 +240,7 @@ async def test_an_organisation_sharing_a_channel_with_another_sees_no_account_fa
                 "confidence": 0.9,
                 "risk_score": 0.1,
                 "risk_reasons": [],
+                "offers": [],
             }
         ),
     )
