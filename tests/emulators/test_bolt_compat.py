@@ -75,6 +75,8 @@ async def test_bolt_click_modal_and_submit(slack: SlackEmulator, bolt: dict[str,
 
     clicked = await slack.click(AGENT, AGENTS, card["ts"], "edit")
     assert clicked.status == 200
+    # Bolt acks before the listener's views.open completes: wait for it, do not race it.
+    await slack.wait_for("views.open")
     (record,) = slack.open_views(AGENT)
 
     refused = await slack.submit_view(AGENT, record.id, {"draft": {"text": "hey"}})
