@@ -35,8 +35,8 @@ _THANKS = (
 )
 _SIGN_OFF = re.compile(
     r"(?:^|(?<=[.!?\n])|(?<=\s))" + _THANKS + r"(?:\s+(?:in\s+advance|a\s+lot|so\s+much|again"
-    r"|team|all|guys|everyone|folks))*[\s,!.]*(?:[-–—]\s*)?(?:[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?"
-    r"[\s!.]*$",
+    r"|team|all|guys|everyone|folks))*[\s,!.]*+(?:[-–—]\s*)?(?:[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?"
+    r"[\s!.]*+$",
     re.IGNORECASE,
 )
 _DASH_NAME = re.compile(r"\s[-–—]\s*[A-Z][a-z]+\s*$")

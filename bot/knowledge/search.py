@@ -48,6 +48,10 @@ ANSWER_FEATURES = (
 # A word the knowledge base lacks is read as its closest word there when this similar (rapidfuzz
 # ratio, 0..100) and long enough to be a typo rather than another word ("normaly", "accross").
 TYPO_SIMILARITY = 85
+# A question is searched on its first characters: the question sits at the top, and a pasted log
+# must not cost seconds of typo correction.
+MAX_QUESTION_CHARS = 1000
+SPELLING_CACHE_SIZE = 10_000
 TYPO_MIN_LENGTH = 5
 
 
@@ -120,6 +124,7 @@ class KnowledgeBase:
         self._unknown_idf = math.log(1 + documents)
         self._vocabulary = {word for s in self._sections for word in words(_indexed_text(s))}
         self._vocabulary_list = sorted(self._vocabulary)
+        self._spelled: dict[str, str] = {}  # unknown word -> the closest known one, or itself
         self._known_terms = set().union(*self._article_terms.values()) if articles else set()
         self._claimed = {code for a in articles for code in a.countries if code != EVERYWHERE}
 
@@ -135,7 +140,7 @@ class KnowledgeBase:
 
     def search(self, question: str, *, limit: int = 3) -> SearchResult:
         """Rank articles by their best section; at most one passage per article."""
-        cleaned = clean_question(question)
+        cleaned = clean_question(question)[:MAX_QUESTION_CHARS]
         places = self._places.find(cleaned)
         terms = self._terms(cleaned, places)
         if not terms or not self._sections:
@@ -167,7 +172,7 @@ class KnowledgeBase:
 
     def rank_features(self, question: str) -> list[tuple[str, dict[str, float]]]:
         """Every article's ranking features for a question (for calibration and benchmarks)."""
-        cleaned = clean_question(question)
+        cleaned = clean_question(question)[:MAX_QUESTION_CHARS]
         places = self._places.find(cleaned)
         terms = self._terms(cleaned, places)
         if not terms:
@@ -226,10 +231,16 @@ class KnowledgeBase:
             return word
         if stem(word) in self._known_terms:
             return word
-        match = process.extractOne(
-            word, self._vocabulary_list, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY
-        )
-        return str(match[0]) if match else word
+        spelled = self._spelled.get(word)
+        if spelled is None:
+            match = process.extractOne(
+                word, self._vocabulary_list, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY
+            )
+            spelled = str(match[0]) if match else word
+            if len(self._spelled) >= SPELLING_CACHE_SIZE:
+                self._spelled.clear()
+            self._spelled[word] = spelled
+        return spelled
 
     def _known_share(self, terms: list[str]) -> float:
         """IDF-weighted share of the question's words found anywhere in the knowledge base."""
