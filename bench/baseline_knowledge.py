@@ -8,100 +8,14 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-import yaml
 from rank_bm25 import BM25Okapi
 
+from bot.knowledge.articles import Article
+from bot.knowledge.text import STOPWORDS
 from bot.models import Passage
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "been",
-        "but",
-        "by",
-        "can",
-        "could",
-        "do",
-        "does",
-        "did",
-        "for",
-        "from",
-        "have",
-        "has",
-        "had",
-        "how",
-        "i",
-        "i'm",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "it's",
-        "me",
-        "my",
-        "of",
-        "on",
-        "or",
-        "our",
-        "please",
-        "so",
-        "that",
-        "the",
-        "their",
-        "them",
-        "there",
-        "this",
-        "to",
-        "us",
-        "was",
-        "we",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-        "yours",
-        "hi",
-        "hello",
-        "hey",
-        "thanks",
-        "thank",
-        "there's",
-        "can't",
-        "cannot",
-        "dont",
-        "don't",
-        "im",
-        "ive",
-        "i've",
-        "any",
-        "some",
-        "just",
-        "also",
-        "get",
-        "got",
-        "need",
-        "want",
-    ]
-)
 
 
 def tokenize(text: str) -> list[str]:
@@ -118,21 +32,6 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) > 4 and word.endswith("e") else word
 
 
-def default_kb_dir() -> Path:
-    """The shipped sample knowledge base (a telecom provider)."""
-    return Path(__file__).parent / "data" / "kb"
-
-
-@dataclass(frozen=True)
-class Article:
-    """One Markdown article with its front matter."""
-
-    article_id: str
-    title: str
-    url: str
-    body: str
-
-
 @dataclass(frozen=True)
 class SearchResult:
     """The best passages for a question and how much of the question they cover."""
@@ -144,23 +43,6 @@ class SearchResult:
     def best(self) -> Passage | None:
         """The top passage, if anything matched at all."""
         return self.passages[0] if self.passages else None
-
-
-def load_articles(folder: Path) -> list[Article]:
-    """Read every `*.md` file of a folder; a file without a title uses its name."""
-    articles = []
-    for path in sorted(folder.glob("*.md")):
-        raw = path.read_text(encoding="utf-8")
-        meta: dict[str, object] = {}
-        match = _FRONT_MATTER.match(raw)
-        if match:
-            loaded = yaml.safe_load(match.group(1))
-            meta = loaded if isinstance(loaded, dict) else {}
-            raw = raw[match.end() :]
-        title = str(meta.get("title") or path.stem.replace("-", " ").capitalize())
-        url = str(meta.get("url") or "")
-        articles.append(Article(path.stem, title, url, raw.strip()))
-    return articles
 
 
 def _split_passages(article: Article) -> list[str]:
@@ -198,13 +80,6 @@ class KnowledgeBase:
                 frequency[term] = frequency.get(term, 0) + 1
         self._idf = {t: math.log(1 + documents / n) for t, n in frequency.items()}
         self._unknown_idf = math.log(1 + documents)
-
-    @classmethod
-    def from_folder(cls, folder: Path) -> KnowledgeBase:
-        """Load and index a folder of Markdown articles."""
-        if not folder.is_dir():
-            raise FileNotFoundError(f"knowledge base folder not found: {folder}")
-        return cls(load_articles(folder))
 
     def __len__(self) -> int:
         return len(self.articles)
