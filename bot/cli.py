@@ -1,27 +1,29 @@
-"""The `hitl` command: serve, sandbox, eval, export-feedback, digest."""
+"""The `hitl` command: serve, sandbox, eval, export-feedback, digest.
+
+Every configuration or start-up failure ends in one line on stderr naming the variable or
+file, and exit status 2; `--help` and argument errors never start anything.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from bot.config import ConfigError, Settings, load_settings
-
-if TYPE_CHECKING:
-    pass
+from bot.digest import MAX_DIGEST_DAYS
 
 log = logging.getLogger("hitl")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Parse the command line and run one sub-command; return the exit status."""
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hitl", description="Human-in-the-loop support bot")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="run the app (the sandbox when no SLACK_BOT_TOKEN is set)")
@@ -41,29 +43,64 @@ def main(argv: Sequence[str] | None = None) -> int:
         required=True,
         help="print it here instead of posting it",
     )
-    digest.add_argument("--days", type=int, default=1)
+    digest.add_argument(
+        "--days",
+        type=int,
+        default=1,
+        help=f"whole days before today to cover, 1 to {MAX_DIGEST_DAYS} (default 1: yesterday)",
+    )
     digest.add_argument("--chart", type=Path, default=Path("digest-chart.png"))
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and run one sub-command; return the exit status."""
+    args = _parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    if args.command == "eval":
-        return _eval(args.file)
     try:
-        settings = load_settings()
+        return _run(args)
     except ConfigError as error:
         print(f"hitl: configuration error: {error}", file=sys.stderr)
         return 2
-    try:
-        if args.command == "serve":
-            return _serve(settings)
-        if args.command == "sandbox":
-            return _sandbox(settings, demo=args.demo)
-        if args.command == "export-feedback":
-            return _export(settings, args.output)
-        return asyncio.run(_print_digest(settings, days=args.days, chart=args.chart))
     except KeyboardInterrupt:
         return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "digest" and not 1 <= args.days <= MAX_DIGEST_DAYS:
+        raise ConfigError(f"--days must be a whole number from 1 to {MAX_DIGEST_DAYS}")
+    # Every command reads the settings first: none may quietly run without the operator's policy.
+    settings = load_settings()
+    if args.command == "serve":
+        return _serve(settings)
+    if args.command == "sandbox":
+        return _sandbox(settings, demo=args.demo)
+    if args.command == "eval":
+        return _eval(args.file, settings)
+    if args.command == "export-feedback":
+        return _export(settings, _writable(args.output, "--output") if args.output else None)
+    return asyncio.run(
+        _print_digest(settings, days=args.days, chart=_writable(args.chart, "--chart"))
+    )
+
+
+def _writable(path: Path, option: str) -> Path:
+    """Create the folder an output file goes to, or say in one line why it cannot be."""
+    if path.is_dir():
+        raise ConfigError(f"{option}: {path} is a folder; name a file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigError(f"{option}: cannot create {path.parent}: {error.strerror}") from None
+    return path
+
+
+def _port_in_use(settings: Settings, error: OSError) -> ConfigError:
+    if error.errno == errno.EADDRINUSE:
+        return ConfigError(f"PORT: port {settings.port} is already in use")
+    return ConfigError(f"PORT: cannot listen on port {settings.port}: {error.strerror or error}")
 
 
 def _serve(settings: Settings) -> int:
@@ -76,25 +113,53 @@ def _serve(settings: Settings) -> int:
     if settings.slack_app_token is not None:
         health_only = build_web_app(runtime, events=False)
         return asyncio.run(_socket_mode(settings, health_only, runtime.bolt))
-    app = build_web_app(runtime)
+    return asyncio.run(_serve_http(settings, build_web_app(runtime)))
+
+
+async def _bound(settings: Settings, app: web.Application) -> web.AppRunner:
+    """Run start-up (migrations, sources), then bind the port; fail in one line."""
+    runner = web.AppRunner(app, handle_signals=False)
+    try:
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, "0.0.0.0", settings.port).start()
+        except OSError as error:
+            raise _port_in_use(settings, error) from None
+    except BaseException:
+        await runner.cleanup()
+        raise
+    return runner
+
+
+async def _until_stopped() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
+
+
+async def _serve_http(settings: Settings, app: web.Application) -> int:
+    runner = await _bound(settings, app)
     log.info("serving HTTP on port %d (POST /slack/events, GET /healthz)", settings.port)
-    web.run_app(app, host="0.0.0.0", port=settings.port, print=None)
+    try:
+        await _until_stopped()
+    finally:
+        await runner.cleanup()
     return 0
 
 
 async def _socket_mode(settings: Settings, app: web.Application, runtime: object) -> int:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+    from slack_bolt.async_app import AsyncApp
 
-    from bot.app import Runtime
-
-    assert isinstance(runtime, Runtime) and settings.slack_app_token is not None
-    runner = web.AppRunner(app)
-    await runner.setup()
-    await web.TCPSite(runner, "0.0.0.0", settings.port).start()
-    handler = AsyncSocketModeHandler(runtime.bolt, settings.slack_app_token.get_secret_value())
-    log.info("Socket Mode connected; /healthz on port %d", settings.port)
+    assert isinstance(runtime, AsyncApp) and settings.slack_app_token is not None
+    runner = await _bound(settings, app)
+    handler = AsyncSocketModeHandler(runtime, settings.slack_app_token.get_secret_value())
     try:
-        await handler.start_async()  # type: ignore[no-untyped-call]
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+        log.info("Socket Mode connected; /healthz on port %d", settings.port)
+        await _until_stopped()
     finally:
         await handler.close_async()  # type: ignore[no-untyped-call]
         await runner.cleanup()
@@ -104,28 +169,32 @@ async def _socket_mode(settings: Settings, app: web.Application, runtime: object
 def _sandbox(settings: Settings, *, demo: bool) -> int:
     from sandbox.server import run_sandbox
 
-    asyncio.run(run_sandbox(settings, demo=demo))
+    try:
+        asyncio.run(run_sandbox(settings, demo=demo))
+    except OSError as error:
+        raise _port_in_use(settings, error) from None
     return 0
 
 
-def _eval(path: Path) -> int:
+def _eval(path: Path, settings: Settings) -> int:
     from bot.evaluation import evaluate, format_report, load_labelled
-    from bot.policy import load_policy
+    from bot.policy import PolicyError, load_policy
     from bot.risk import RiskScorer
 
     if not path.is_file():
-        print(f"hitl eval: no such file: {path}", file=sys.stderr)
-        return 2
-    scorer = RiskScorer(load_policy(_policy_path()).risk)
-    print(format_report(evaluate(scorer, load_labelled(path))))
-    return 0
-
-
-def _policy_path() -> Path | None:
+        raise ConfigError(f"no such file: {path}")
     try:
-        return load_settings().hitl_policy_file
-    except ConfigError:
-        return None
+        scorer = RiskScorer(load_policy(settings.hitl_policy_file).risk)
+    except PolicyError as error:
+        raise ConfigError(f"HITL_POLICY_FILE: {error}") from None
+    try:
+        rows = load_labelled(path)
+    except ValueError as error:  # bad JSON or a row without its labels, with its line
+        raise ConfigError(str(error).splitlines()[0]) from None
+    if not rows:
+        raise ConfigError(f"{path}: no labelled messages")
+    print(format_report(evaluate(scorer, rows)))
+    return 0
 
 
 def _export(settings: Settings, output: Path | None) -> int:
@@ -134,18 +203,20 @@ def _export(settings: Settings, output: Path | None) -> int:
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise ConfigError(f"--output: cannot write {output}: {error.strerror}") from None
         print(f"wrote {len(lines)} escalations to {output}", file=sys.stderr)
     return 0
 
 
 async def _feedback_lines(settings: Settings) -> list[str]:
     from bot.feedback import export_feedback
-    from storage.db import create_schema, make_engine
+    from bot.readonly import open_existing
 
-    engine = make_engine(settings.database_url)
+    engine = await open_existing(settings.database_url)
     try:
-        await create_schema(engine)
         return await export_feedback(engine)
     finally:
         await engine.dispose()

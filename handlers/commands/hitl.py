@@ -9,9 +9,8 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.deps import deps_from
-from bot.digest import DigestService
+from bot.digest import MAX_DIGEST_DAYS, DigestService
 
-MAX_DIGEST_DAYS = 90
 HELP = (
     "*/hitl* commands:\n"
     "• `/hitl digest [days]`: post the support digest for today so far (or the last days) now\n"
