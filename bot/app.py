@@ -29,6 +29,7 @@ import handlers
 from bot.actions import AgentActions
 from bot.channels import ChannelDirectory
 from bot.claude import ClaudeEngine
+from bot.command_access import CommandAccess
 from bot.config import ConfigError, Settings
 from bot.deps import Deps
 from bot.desk import Desk
@@ -194,6 +195,7 @@ def build_runtime(
         actions=actions,
         worker=Worker(),
         agent_channel=settings.hitl_agent_channel,
+        command_access=CommandAccess(slack, internal_channels=internal),
     )
     bolt = AsyncApp(
         client=slack,

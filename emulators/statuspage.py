@@ -120,6 +120,10 @@ class StatuspageEmulator(LocalServer):
             for component_id in incident.components:
                 self._components[component_id].status = "operational"
 
+    def find(self, name: str) -> str:
+        """The id of the incident or maintenance with this name."""
+        return next(i.id for i in self._incidents.values() if i.name == name)
+
     def resolve(self, incident_id: str, body: str = "This incident has been resolved.") -> None:
         """Resolve an incident (or complete a maintenance)."""
         done = "completed" if self._incidents[incident_id].scheduled_for else "resolved"
