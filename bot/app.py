@@ -49,7 +49,7 @@ from bot.sources import SourceError, Sources, build_toolbox
 from bot.status import Clock
 from bot.status import utcnow as real_clock
 from bot.worker import Worker
-from storage.db import create_schema, database_problem, make_engine, ping
+from storage.db import create_schema, database_problem, make_engine, ping, sqlite_file
 from storage.digest import DigestQueries
 from storage.escalations import EscalationStore
 from storage.store import Store
@@ -300,10 +300,16 @@ def _lifecycle(runtime: Runtime):  # type: ignore[no-untyped-def]
 
 async def _open(runtime: Runtime) -> None:
     """Migrate the database and read the operator's sources, or say in one line what failed."""
+    where = runtime.engine.url.render_as_string(hide_password=True)
+    path = sqlite_file(where)
+    if path is not None and not path.parent.is_dir():
+        # Checked before connecting: a failed SQLite connect leaves a worker thread behind.
+        raise ConfigError(f"DATABASE_URL: cannot use {where}: no folder {path.parent}")
+    if path is not None and not os.access(path.parent, os.W_OK):
+        raise ConfigError(f"DATABASE_URL: cannot use {where}: {path.parent} is not writable")
     try:
         await create_schema(runtime.engine)
     except Exception as error:
-        where = runtime.engine.url.render_as_string(hide_password=True)
         raise ConfigError(f"DATABASE_URL: cannot use {where}: {database_problem(error)}") from None
     try:
         await runtime.sources.load()

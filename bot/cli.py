@@ -17,8 +17,8 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.config import ConfigError, Settings, load_settings
-from bot.digest import MAX_DIGEST_DAYS
+from bot.config import ConfigError, Settings, UsageError, load_settings
+from bot.ids import MAX_DIGEST_DAYS
 
 log = logging.getLogger("hitl")
 
@@ -61,6 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return _run(args)
+    except UsageError as error:
+        print(f"hitl {args.command}: {error}", file=sys.stderr)
+        return 2
     except ConfigError as error:
         print(f"hitl: configuration error: {error}", file=sys.stderr)
         return 2
@@ -70,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "digest" and not 1 <= args.days <= MAX_DIGEST_DAYS:
-        raise ConfigError(f"--days must be a whole number from 1 to {MAX_DIGEST_DAYS}")
+        raise UsageError(f"--days must be a whole number from 1 to {MAX_DIGEST_DAYS}")
     # Every command reads the settings first: none may quietly run without the operator's policy.
     settings = load_settings()
     if args.command == "serve":
@@ -80,21 +83,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "eval":
         return _eval(args.file, settings)
     if args.command == "export-feedback":
-        return _export(settings, _writable(args.output, "--output") if args.output else None)
-    return asyncio.run(
-        _print_digest(settings, days=args.days, chart=_writable(args.chart, "--chart"))
-    )
-
-
-def _writable(path: Path, option: str) -> Path:
-    """Create the folder an output file goes to, or say in one line why it cannot be."""
-    if path.is_dir():
-        raise ConfigError(f"{option}: {path} is a folder; name a file")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise ConfigError(f"{option}: cannot create {path.parent}: {error.strerror}") from None
-    return path
+        return _export(settings, args.output)
+    return asyncio.run(_print_digest(settings, days=args.days, chart=args.chart))
 
 
 def _port_in_use(settings: Settings, error: OSError) -> ConfigError:
@@ -182,7 +172,7 @@ def _eval(path: Path, settings: Settings) -> int:
     from bot.risk import RiskScorer
 
     if not path.is_file():
-        raise ConfigError(f"no such file: {path}")
+        raise UsageError(f"no such file: {path}")
     try:
         scorer = RiskScorer(load_policy(settings.hitl_policy_file).risk)
     except PolicyError as error:
@@ -190,9 +180,9 @@ def _eval(path: Path, settings: Settings) -> int:
     try:
         rows = load_labelled(path)
     except ValueError as error:  # bad JSON or a row without its labels, with its line
-        raise ConfigError(str(error).splitlines()[0]) from None
+        raise UsageError(str(error).splitlines()[0]) from None
     if not rows:
-        raise ConfigError(f"{path}: no labelled messages")
+        raise UsageError(f"{path}: no labelled messages")
     print(format_report(evaluate(scorer, rows)))
     return 0
 
@@ -203,10 +193,9 @@ def _export(settings: Settings, output: Path | None) -> int:
     if output is None:
         sys.stdout.write(text)
     else:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise ConfigError(f"--output: cannot write {output}: {error.strerror}") from None
+        from bot.readonly import write_output
+
+        write_output(output, text.encode("utf-8"), option="--output")
         print(f"wrote {len(lines)} escalations to {output}", file=sys.stderr)
     return 0
 

@@ -24,6 +24,10 @@ class ConfigError(Exception):
     """
 
 
+class UsageError(ConfigError):
+    """A command's own argument or input file cannot be used; one line, exit status 2."""
+
+
 class Settings(BaseSettings):
     """The contract with the operator: every variable of the SPEC, typed and validated."""
 

@@ -27,7 +27,6 @@ from storage.tables import utcnow
 log = logging.getLogger(__name__)
 
 CHART_DAYS = 14
-MAX_DIGEST_DAYS = 90  # the longest period `/hitl digest` and `hitl digest --print` accept
 CLAIM_TTL = timedelta(minutes=15)  # an unposted claim this old belongs to a replica that died
 RETRY_SECONDS = 300.0
 MAX_SLEEP_SECONDS = 3600.0  # wake hourly anyway, so a clock change cannot make us oversleep

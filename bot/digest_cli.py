@@ -10,7 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import ConfigError, Settings
 from bot.digest import DigestService, render_text
 from bot.policy import PolicyError, load_policy
-from bot.readonly import open_existing
+from bot.readonly import open_existing, write_output
 from storage.digest import DigestQueries
 
 
@@ -35,13 +35,9 @@ async def print_digest(settings: Settings, *, days: int, chart: Path) -> int:
         await engine.dispose()
     whole = "the whole day" if days == 1 else f"the {days} whole days"
     print(
-        f"Period: {digest.figures.period_label} ({settings.hitl_timezone}), "
-        f"{whole} before today\n"
+        f"Period: {digest.figures.period_label} ({settings.hitl_timezone}), {whole} before today\n"
     )
     print(render_text(digest))
-    try:
-        await asyncio.to_thread(chart.write_bytes, digest.chart_png)
-    except OSError as error:
-        raise ConfigError(f"--chart: cannot write {chart}: {error.strerror}") from None
+    await asyncio.to_thread(write_output, chart, digest.chart_png, option="--chart")
     print(f"\nchart written to {chart}")
     return 0

@@ -1,11 +1,24 @@
-"""Open the configured database for a command that only reads: never create or migrate it."""
+"""Read-only commands: open the database without creating it, and write output files safely."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import ConfigError
+from bot.config import ConfigError, UsageError
 from storage.db import database_problem, head_revision, make_engine, schema_revision, sqlite_file
+
+
+def write_output(path: Path, data: bytes, *, option: str) -> None:
+    """Write a command's output file, creating its folder; UsageError naming the option."""
+    if path.is_dir():
+        raise UsageError(f"{option}: {path} is a folder; name a file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as error:
+        raise UsageError(f"{option}: cannot write {path}: {error.strerror or error}") from None
 
 
 async def open_existing(database_url: str) -> AsyncEngine:

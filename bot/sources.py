@@ -86,6 +86,13 @@ def _read_file(path: Path) -> str:
         raise SourceError(f"cannot read {path}: {error}") from None
 
 
+def _parse_document(text: str, fmt: str) -> Any:
+    try:
+        return json.loads(text) if fmt == "json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as error:
+        raise ValueError(f"not valid {fmt.upper()}: {str(error).splitlines()[0]}") from None
+
+
 def _file_format(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
@@ -126,12 +133,15 @@ async def read_status(location: str, *, clock: Clock = utcnow) -> OutageList:
             async with _session() as session:
                 data = await _fetch_json(session, location)
         else:
-            text = await asyncio.to_thread(_read_file, Path(location))
-            data = yaml.safe_load(text)  # JSON is YAML too
+            path = Path(location)
+            fmt = _file_format(path)
+            if fmt == "csv":
+                raise SourceError(f"{path}: expected a .json, .yaml or .yml file")
+            data = _parse_document(await asyncio.to_thread(_read_file, path), fmt)
         if not isinstance(data, dict):
             raise ValueError("expected a Statuspage document (a mapping with incidents)")
         return OutageList(parse_statuspage(data), clock=clock)
-    except (ValueError, yaml.YAMLError) as error:
+    except ValueError as error:
         raise SourceError(f"{shown(location)}: {str(error).splitlines()[0]}") from None
 
 

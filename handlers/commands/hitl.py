@@ -9,7 +9,8 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.deps import deps_from
-from bot.digest import MAX_DIGEST_DAYS, DigestService
+from bot.digest import DigestService
+from bot.ids import MAX_DIGEST_DAYS
 
 HELP = (
     "*/hitl* commands:\n"
