@@ -144,10 +144,13 @@ async def test_answer_and_card_name_the_live_incident_until_it_is_resolved(
     await bot.runtime.sources.refresh()
     await slack.user_says("C_ACME", "U_ERIK", "Calls are still dropping near the depot today.")
 
-    later = await slack.wait_for("chat.postMessage", channel="C_ACME", count=2)
+    later = await slack.wait_for("chat.postMessage", channel="C_ACME", count=3)
     assert later.params["thread_ts"] != first.ts
     assert NORTHGATE_INCIDENT not in later.params["text"]
     assert "Unrelated" not in later.params["text"]
+    await slack.user_says("C_ACME", "U_DANA", ANGRY_CHURN.replace("THIRD", "FOURTH"))
+    second_card = await slack.wait_for("chat.postMessage", channel="C_AGENTS", count=2)
+    assert NORTHGATE_INCIDENT not in json.dumps(second_card.params["blocks"])
 
 
 async def test_an_unreachable_status_page_keeps_the_last_good_copy_and_says_so(
