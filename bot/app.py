@@ -36,20 +36,19 @@ from bot.desk import Desk
 from bot.digest import DigestService
 from bot.engine import AnswerEngine
 from bot.intake import Intake
-from bot.knowledge import KnowledgeBase, default_kb_dir
 from bot.llm import ModelClient, build_client
 from bot.offline import OfflineEngine
 from bot.outbox import Outbox
-from bot.policy import Policy, PolicyError, load_policy
 from bot.responder import Responder
 from bot.risk import RiskScorer
 from bot.scheduler import Scheduler
 from bot.sla import SlaMonitor
-from bot.sources import SourceError, Sources, build_toolbox
+from bot.sources import Sources, build_toolbox
+from bot.startup import configured_knowledge, configured_policy, open_services
 from bot.status import Clock
 from bot.status import utcnow as real_clock
 from bot.worker import Worker
-from storage.db import create_schema, database_problem, make_engine, ping, sqlite_file
+from storage.db import make_engine, ping
 from storage.digest import DigestQueries
 from storage.escalations import EscalationStore
 from storage.store import Store
@@ -116,8 +115,8 @@ def build_runtime(
     """
     if settings.hitl_agent_channel is None:
         raise ConfigError("HITL_AGENT_CHANNEL is required to run the app")
-    policy = _policy(settings)
-    knowledge = _knowledge(settings)
+    policy = configured_policy(settings)
+    knowledge = configured_knowledge(settings)
     engine = make_engine(settings.database_url)
     store = Store(engine)
     escalations = EscalationStore(engine)
@@ -239,26 +238,6 @@ def build_runtime(
     return runtime
 
 
-def _policy(settings: Settings) -> Policy:
-    try:
-        return load_policy(settings.hitl_policy_file)
-    except PolicyError as error:
-        raise ConfigError(f"HITL_POLICY_FILE: {error}") from None
-
-
-def _knowledge(settings: Settings) -> KnowledgeBase:
-    folder = settings.hitl_kb_dir or default_kb_dir()
-    if not folder.is_dir():
-        raise ConfigError(f"HITL_KB_DIR: no such folder: {folder}")
-    try:
-        knowledge = KnowledgeBase.from_folder(folder)
-    except (OSError, ValueError) as error:
-        raise ConfigError(f"HITL_KB_DIR: cannot read {folder}: {error}") from None
-    if len(knowledge) == 0:
-        raise ConfigError(f"HITL_KB_DIR: no Markdown articles (*.md) in {folder}")
-    return knowledge
-
-
 def build_web_app(runtime: Runtime, *, events: bool = True) -> web.Application:
     """The aiohttp app: Bolt on /slack/events, /healthz, and start-up and shutdown work.
 
@@ -279,7 +258,7 @@ def build_web_app(runtime: Runtime, *, events: bool = True) -> web.Application:
 def _lifecycle(runtime: Runtime):  # type: ignore[no-untyped-def]
     async def lifecycle(_app: web.Application) -> AsyncIterator[None]:
         try:
-            await _open(runtime)
+            await open_services(runtime.engine, runtime.sources)
         except BaseException:
             await runtime.engine.dispose()
             raise
@@ -296,25 +275,6 @@ def _lifecycle(runtime: Runtime):  # type: ignore[no-untyped-def]
         await runtime.engine.dispose()
 
     return lifecycle
-
-
-async def _open(runtime: Runtime) -> None:
-    """Migrate the database and read the operator's sources, or say in one line what failed."""
-    where = runtime.engine.url.render_as_string(hide_password=True)
-    path = sqlite_file(where)
-    if path is not None and not path.parent.is_dir():
-        # Checked before connecting: a failed SQLite connect leaves a worker thread behind.
-        raise ConfigError(f"DATABASE_URL: cannot use {where}: no folder {path.parent}")
-    if path is not None and not os.access(path.parent, os.W_OK):
-        raise ConfigError(f"DATABASE_URL: cannot use {where}: {path.parent} is not writable")
-    try:
-        await create_schema(runtime.engine)
-    except Exception as error:
-        raise ConfigError(f"DATABASE_URL: cannot use {where}: {database_problem(error)}") from None
-    try:
-        await runtime.sources.load()
-    except SourceError as error:
-        raise ConfigError(str(error)) from None
 
 
 async def _resume_pending(runtime: Runtime) -> None:

@@ -162,17 +162,17 @@ class Source(Generic[T]):
     loaded_at: datetime | None = None
     error: str | None = None
     failed_at: datetime | None = None
-    _loaded_monotonic: float = field(default=0.0, repr=False)
+    _attempted: float = field(default=0.0, repr=False)
 
     async def load(self) -> T:
         """Read the source now; raise SourceError naming the variable when it cannot be read."""
+        self._attempted = time.monotonic()
         try:
             value = await self.read()
         except (SourceError, OSError, aiohttp.ClientError, TimeoutError) as error:
             raise SourceError(f"{self.variable}: {_one_line(error)}") from None
         self.value = value
         self.loaded_at = datetime.now(UTC)
-        self._loaded_monotonic = time.monotonic()
         self.error = None
         self.failed_at = None
         return value
@@ -188,10 +188,14 @@ class Source(Generic[T]):
             return False
         return True
 
+    def due_in(self) -> float:
+        """Seconds until the next read: `ttl` after the last attempt, failed or not."""
+        return max(0.0, self.ttl - (time.monotonic() - self._attempted))
+
     async def run_forever(self) -> None:
         """Refresh every `ttl` seconds until cancelled."""
         while True:
-            await asyncio.sleep(max(0.0, self.ttl - (time.monotonic() - self._loaded_monotonic)))
+            await asyncio.sleep(self.due_in())
             await self.refresh()
 
     def health(self) -> dict[str, Any]:

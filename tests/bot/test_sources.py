@@ -141,6 +141,7 @@ async def test_a_failing_source_keeps_its_last_good_copy() -> None:
         assert not await source.refresh()
 
     assert source.value is not None and len(source.value) == 1
+    assert source.due_in() > 59  # a failing page is retried after the TTL, not at once
     health = source.health()
     assert health["ok"] is False and "HITL_STATUS_SOURCE" in health["error"]
 
