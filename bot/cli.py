@@ -140,14 +140,20 @@ async def _serve_http(settings: Settings, app: web.Application) -> int:
 
 
 async def _socket_mode(settings: Settings, app: web.Application, runtime: object) -> int:
+    import aiohttp
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
     from slack_bolt.async_app import AsyncApp
+    from slack_sdk.errors import SlackApiError
 
     assert isinstance(runtime, AsyncApp) and settings.slack_app_token is not None
     runner = await _bound(settings, app)
     handler = AsyncSocketModeHandler(runtime, settings.slack_app_token.get_secret_value())
     try:
-        await handler.connect_async()  # type: ignore[no-untyped-call]
+        try:
+            await handler.connect_async()  # type: ignore[no-untyped-call]
+        except (SlackApiError, aiohttp.ClientError, OSError) as error:
+            problem = error.response.get("error") if isinstance(error, SlackApiError) else error
+            raise ConfigError(f"SLACK_APP_TOKEN: cannot open Socket Mode: {problem}") from None
         log.info("Socket Mode connected; /healthz on port %d", settings.port)
         await _until_stopped()
     finally:
