@@ -301,7 +301,8 @@ def build_toolbox(
     toolbox = Toolbox(
         accounts,
         outages,
-        team_domains=team_domains,
+        # Only the operator's records name domains; the sample maps every org by its team id.
+        team_domains=team_domains if accounts_source is not None else None,
         accounts_configured=accounts_source is not None or sample_data,
         status_configured=status_source is not None or sample_data,
     )
