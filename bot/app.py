@@ -29,24 +29,26 @@ import handlers
 from bot.actions import AgentActions
 from bot.channels import ChannelDirectory
 from bot.claude import ClaudeEngine
-from bot.config import Settings
+from bot.command_access import CommandAccess
+from bot.config import ConfigError, Settings
 from bot.deps import Deps
 from bot.desk import Desk
 from bot.digest import DigestService
 from bot.engine import AnswerEngine
 from bot.intake import Intake
-from bot.knowledge import KnowledgeBase, default_kb_dir
 from bot.llm import ModelClient, build_client
 from bot.offline import OfflineEngine
 from bot.outbox import Outbox
-from bot.policy import load_policy
 from bot.responder import Responder
 from bot.risk import RiskScorer
 from bot.scheduler import Scheduler
 from bot.sla import SlaMonitor
-from bot.tools import Toolbox
+from bot.sources import Sources, build_toolbox
+from bot.startup import configured_knowledge, configured_policy, open_services
+from bot.status import Clock
+from bot.status import utcnow as real_clock
 from bot.worker import Worker
-from storage.db import create_schema, make_engine, ping
+from storage.db import make_engine, ping
 from storage.digest import DigestQueries
 from storage.escalations import EscalationStore
 from storage.store import Store
@@ -65,6 +67,7 @@ REPLICA_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 DEPS_KEY = web.AppKey("deps", Deps)
 BOLT_KEY = web.AppKey("bolt", AsyncApp)
 ENGINE_KEY = web.AppKey("engine", AsyncEngine)
+SOURCES_KEY = web.AppKey("sources", Sources)
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class Runtime:
     client: AsyncWebClient
     sla: SlaMonitor
     scheduler: Scheduler
+    sources: Sources
 
 
 def build_slack_client(settings: Settings) -> AsyncWebClient:
@@ -100,22 +104,32 @@ def build_runtime(
     *,
     client: AsyncWebClient | None = None,
     digest_clock: Callable[[], datetime] = utcnow,
+    sample_data: bool | None = None,
+    data_clock: Clock = real_clock,
 ) -> Runtime:
     """Build every service from the settings; nothing here does network or database I/O.
 
-    `digest_clock` lets tests place the daily schedule at a moment of their choosing.
+    Configuration problems raise ConfigError naming the variable. `sample_data` (default: only
+    without a bot token) lets the shipped sample stand in for sources the operator did not
+    configure. `digest_clock` and `data_clock` let tests choose the moment.
     """
     if settings.hitl_agent_channel is None:
-        raise ValueError("HITL_AGENT_CHANNEL is required to run the app")
-    policy = load_policy(settings.hitl_policy_file)
-    knowledge = KnowledgeBase.from_folder(settings.hitl_kb_dir or default_kb_dir())
-    toolbox = Toolbox.from_files()
+        raise ConfigError("HITL_AGENT_CHANNEL is required to run the app")
+    policy = configured_policy(settings)
+    knowledge = configured_knowledge(settings)
     engine = make_engine(settings.database_url)
     store = Store(engine)
     escalations = EscalationStore(engine)
     slack = client or build_slack_client(settings)
     outbox = Outbox(slack, store)
     channels = ChannelDirectory(slack)
+    toolbox, sources = build_toolbox(
+        accounts_source=settings.hitl_accounts_source,
+        status_source=settings.hitl_status_source,
+        sample_data=settings.sandbox if sample_data is None else sample_data,
+        team_domains=channels.team_domains,
+        clock=data_clock,
+    )
     desk = Desk(
         client=slack,
         store=store,
@@ -183,6 +197,7 @@ def build_runtime(
         actions=actions,
         worker=Worker(),
         agent_channel=settings.hitl_agent_channel,
+        command_access=CommandAccess(slack, internal_channels=internal),
     )
     bolt = AsyncApp(
         client=slack,
@@ -220,6 +235,7 @@ def build_runtime(
         client=slack,
         sla=sla,
         scheduler=scheduler,
+        sources=sources,
     )
     runtime_jobs["resume"] = lambda: _resume_pending(runtime)
     return runtime
@@ -235,6 +251,7 @@ def build_web_app(runtime: Runtime, *, events: bool = True) -> web.Application:
     app[DEPS_KEY] = runtime.deps
     app[BOLT_KEY] = runtime.bolt
     app[ENGINE_KEY] = runtime.engine
+    app[SOURCES_KEY] = runtime.sources
     app.router.add_get(HEALTH_PATH, _healthz)
     app.middlewares.append(_reject_malformed)
     app.cleanup_ctx.append(_lifecycle(runtime))
@@ -243,11 +260,16 @@ def build_web_app(runtime: Runtime, *, events: bool = True) -> web.Application:
 
 def _lifecycle(runtime: Runtime):  # type: ignore[no-untyped-def]
     async def lifecycle(_app: web.Application) -> AsyncIterator[None]:
-        await create_schema(runtime.engine)
+        try:
+            await open_services(runtime.engine, runtime.sources)
+        except BaseException:
+            await runtime.engine.dispose()
+            raise
         await _resume_pending(runtime)
         runtime.scheduler.start()
         daily = asyncio.create_task(runtime.deps.digest.run_forever(REPLICA_ID), name="digest")
-        yield
+        async with runtime.sources.refreshing():
+            yield
         daily.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await daily
@@ -305,7 +327,15 @@ async def _healthz(request: web.Request) -> web.Response:
         log.warning("health check failed: %s", type(error).__name__)
         return web.json_response({"ok": False, "database": "down"}, status=503)
     body: dict[str, object] = {"ok": True, "database": "up"}
+    warnings: list[str] = []
     if request.app[DEPS_KEY].desk.agent_channel_shared:
         # Still up, but an operator must act: escalation cards are being withheld.
-        body["warning"] = "HITL_AGENT_CHANNEL is shared with another organisation: cards withheld"
+        warnings.append("HITL_AGENT_CHANNEL is shared with another organisation: cards withheld")
+    sources = request.app[SOURCES_KEY]
+    if sources.all():
+        body["sources"] = sources.health()
+    # A source that stopped answering is served from its last good copy, and said so.
+    warnings += [s.error for s in sources.all().values() if s.error is not None]
+    if warnings:
+        body["warning"] = "; ".join(warnings)
     return web.json_response(body)

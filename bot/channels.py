@@ -22,6 +22,7 @@ class ChannelDirectory:
     def __init__(self, client: AsyncWebClient) -> None:
         self._client = client
         self._connected: dict[str, tuple[float, frozenset[str]]] = {}
+        self._domains: dict[str, tuple[float, tuple[str, ...]]] = {}
 
     async def connected_teams(self, channel_id: str) -> frozenset[str]:
         """The external organisations connected to a channel (empty when unknown or internal)."""
@@ -39,6 +40,24 @@ class ChannelDirectory:
         teams = frozenset(info.get("connected_team_ids") or ())
         self._connected[channel_id] = (now, teams)
         return teams
+
+    async def team_domains(self, team_id: str) -> tuple[str, ...]:
+        """An organisation's domains from team.info: its Slack domain and its email domains."""
+        now = time.monotonic()
+        cached = self._domains.get(team_id)
+        if cached is not None and now - cached[0] < CACHE_SECONDS:
+            return cached[1]
+        try:
+            team = (await self._client.team_info(team=team_id))["team"]
+        except SlackApiError as error:
+            log.warning("team.info on %s failed: %s", team_id, error.response.get("error"))
+            return ()
+        slack_domain = str(team.get("domain") or "")
+        found = [slack_domain, f"{slack_domain}.slack.com" if slack_domain else ""]
+        found += [d.strip() for d in str(team.get("email_domain") or "").split(",")]
+        domains = tuple(d.lower() for d in found if d.strip())
+        self._domains[team_id] = (now, domains)
+        return domains
 
     async def sole_team(self, channel_id: str, team_id: str | None) -> str | None:
         """The author's organisation, only if it is the one organisation across the channel.

@@ -1,27 +1,29 @@
-"""The `hitl` command: serve, sandbox, eval, export-feedback, digest."""
+"""The `hitl` command: serve, sandbox, eval, export-feedback, digest.
+
+Every configuration or start-up failure ends in one line on stderr naming the variable or
+file, and exit status 2; `--help` and argument errors never start anything.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from bot.config import ConfigError, Settings, load_settings
-
-if TYPE_CHECKING:
-    pass
+from bot.config import ConfigError, Settings, UsageError, load_settings
+from bot.ids import MAX_DIGEST_DAYS
 
 log = logging.getLogger("hitl")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Parse the command line and run one sub-command; return the exit status."""
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hitl", description="Human-in-the-loop support bot")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="run the app (the sandbox when no SLACK_BOT_TOKEN is set)")
@@ -52,29 +54,54 @@ def main(argv: Sequence[str] | None = None) -> int:
         required=True,
         help="print it here instead of posting it",
     )
-    digest.add_argument("--days", type=int, default=1)
+    digest.add_argument(
+        "--days",
+        type=int,
+        default=1,
+        help=f"whole days before today to cover, 1 to {MAX_DIGEST_DAYS} (default 1: yesterday)",
+    )
     digest.add_argument("--chart", type=Path, default=Path("digest-chart.png"))
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and run one sub-command; return the exit status."""
+    args = _parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    if args.command == "eval":
-        return _eval(args.files, as_json=args.json)
     try:
-        settings = load_settings()
+        return _run(args)
+    except UsageError as error:
+        print(f"hitl {args.command}: {error}", file=sys.stderr)
+        return 2
     except ConfigError as error:
         print(f"hitl: configuration error: {error}", file=sys.stderr)
         return 2
-    try:
-        if args.command == "serve":
-            return _serve(settings)
-        if args.command == "sandbox":
-            return _sandbox(settings, demo=args.demo)
-        if args.command == "export-feedback":
-            return _export(settings, args.output)
-        return asyncio.run(_print_digest(settings, days=args.days, chart=args.chart))
     except KeyboardInterrupt:
         return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "digest" and not 1 <= args.days <= MAX_DIGEST_DAYS:
+        raise UsageError(f"--days must be a whole number from 1 to {MAX_DIGEST_DAYS}")
+    # Every command reads the settings first: none may quietly run without the operator's policy.
+    settings = load_settings()
+    if args.command == "serve":
+        return _serve(settings)
+    if args.command == "sandbox":
+        return _sandbox(settings, demo=args.demo)
+    if args.command == "eval":
+        return _eval(args.files, settings, as_json=args.json)
+    if args.command == "export-feedback":
+        return _export(settings, args.output)
+    return asyncio.run(_print_digest(settings, days=args.days, chart=args.chart))
+
+
+def _port_in_use(settings: Settings, error: OSError) -> ConfigError:
+    if error.errno == errno.EADDRINUSE:
+        return ConfigError(f"PORT: port {settings.port} is already in use")
+    return ConfigError(f"PORT: cannot listen on port {settings.port}: {error.strerror or error}")
 
 
 def _serve(settings: Settings) -> int:
@@ -87,25 +114,59 @@ def _serve(settings: Settings) -> int:
     if settings.slack_app_token is not None:
         health_only = build_web_app(runtime, events=False)
         return asyncio.run(_socket_mode(settings, health_only, runtime.bolt))
-    app = build_web_app(runtime)
+    return asyncio.run(_serve_http(settings, build_web_app(runtime)))
+
+
+async def _bound(settings: Settings, app: web.Application) -> web.AppRunner:
+    """Run start-up (migrations, sources), then bind the port; fail in one line."""
+    runner = web.AppRunner(app, handle_signals=False)
+    try:
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, "0.0.0.0", settings.port).start()
+        except OSError as error:
+            raise _port_in_use(settings, error) from None
+    except BaseException:
+        await runner.cleanup()
+        raise
+    return runner
+
+
+async def _until_stopped() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
+
+
+async def _serve_http(settings: Settings, app: web.Application) -> int:
+    runner = await _bound(settings, app)
     log.info("serving HTTP on port %d (POST /slack/events, GET /healthz)", settings.port)
-    web.run_app(app, host="0.0.0.0", port=settings.port, print=None)
+    try:
+        await _until_stopped()
+    finally:
+        await runner.cleanup()
     return 0
 
 
 async def _socket_mode(settings: Settings, app: web.Application, runtime: object) -> int:
+    import aiohttp
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+    from slack_bolt.async_app import AsyncApp
+    from slack_sdk.errors import SlackApiError
 
-    from bot.app import Runtime
-
-    assert isinstance(runtime, Runtime) and settings.slack_app_token is not None
-    runner = web.AppRunner(app)
-    await runner.setup()
-    await web.TCPSite(runner, "0.0.0.0", settings.port).start()
-    handler = AsyncSocketModeHandler(runtime.bolt, settings.slack_app_token.get_secret_value())
-    log.info("Socket Mode connected; /healthz on port %d", settings.port)
+    assert isinstance(runtime, AsyncApp) and settings.slack_app_token is not None
+    runner = await _bound(settings, app)
+    handler = AsyncSocketModeHandler(runtime, settings.slack_app_token.get_secret_value())
     try:
-        await handler.start_async()  # type: ignore[no-untyped-call]
+        try:
+            await handler.connect_async()  # type: ignore[no-untyped-call]
+        except (SlackApiError, aiohttp.ClientError, OSError) as error:
+            problem = error.response.get("error") if isinstance(error, SlackApiError) else error
+            raise ConfigError(f"SLACK_APP_TOKEN: cannot open Socket Mode: {problem}") from None
+        log.info("Socket Mode connected; /healthz on port %d", settings.port)
+        await _until_stopped()
     finally:
         await handler.close_async()  # type: ignore[no-untyped-call]
         await runner.cleanup()
@@ -115,11 +176,14 @@ async def _socket_mode(settings: Settings, app: web.Application, runtime: object
 def _sandbox(settings: Settings, *, demo: bool) -> int:
     from sandbox.server import run_sandbox
 
-    asyncio.run(run_sandbox(settings, demo=demo))
+    try:
+        asyncio.run(run_sandbox(settings, demo=demo))
+    except OSError as error:
+        raise _port_in_use(settings, error) from None
     return 0
 
 
-def _eval(paths: Sequence[Path], *, as_json: bool) -> int:
+def _eval(paths: Sequence[Path], settings: Settings, *, as_json: bool) -> int:
     import json
 
     from bot.eval_slices import decide, format_slices, json_report, sourced
@@ -127,31 +191,29 @@ def _eval(paths: Sequence[Path], *, as_json: bool) -> int:
     from bot.policy import PolicyError, load_policy
     from bot.risk import RiskScorer
 
+    for path in paths:
+        if not path.is_file():
+            raise UsageError(f"no such file: {path}")
+    try:
+        scorer = RiskScorer(load_policy(settings.hitl_policy_file).risk)
+    except PolicyError as error:
+        raise ConfigError(f"HITL_POLICY_FILE: {error}") from None
     try:
         files = [(str(path), load_labelled(path)) for path in paths]
-        scorer = RiskScorer(load_policy(_policy_path()).risk)
-    except OSError as error:
-        print(f"hitl eval: cannot read {error.filename}: {error.strerror}", file=sys.stderr)
-        return 2
-    except (PolicyError, ValueError) as error:  # a bad row names its file and line
-        print(f"hitl eval: {error}", file=sys.stderr)
-        return 2
-    rows = sourced(files)
-    fired = decide(scorer, rows)
+    except ValueError as error:  # bad JSON or a row without its labels, with its file and line
+        raise UsageError(str(error).splitlines()[0]) from None
+    for name, rows in files:
+        if not rows:
+            raise UsageError(f"{name}: no labelled messages")
+    labelled = sourced(files)
+    fired = decide(scorer, labelled)
     if as_json:
-        print(json.dumps(json_report(rows, fired), indent=2))
+        print(json.dumps(json_report(labelled, fired), indent=2))
         return 0
-    print(format_report(evaluate(scorer, [item.row for item in rows])))
+    print(format_report(evaluate(scorer, [item.row for item in labelled])))
     print()
-    print(format_slices(rows, fired))
+    print(format_slices(labelled, fired))
     return 0
-
-
-def _policy_path() -> Path | None:
-    try:
-        return load_settings().hitl_policy_file
-    except ConfigError:
-        return None
 
 
 def _export(settings: Settings, output: Path | None) -> int:
@@ -160,18 +222,19 @@ def _export(settings: Settings, output: Path | None) -> int:
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        from bot.readonly import write_output
+
+        write_output(output, text.encode("utf-8"), option="--output")
         print(f"wrote {len(lines)} escalations to {output}", file=sys.stderr)
     return 0
 
 
 async def _feedback_lines(settings: Settings) -> list[str]:
     from bot.feedback import export_feedback
-    from storage.db import create_schema, make_engine
+    from bot.readonly import open_existing
 
-    engine = make_engine(settings.database_url)
+    engine = await open_existing(settings.database_url)
     try:
-        await create_schema(engine)
         return await export_feedback(engine)
     finally:
         await engine.dispose()

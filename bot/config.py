@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -13,10 +14,18 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_MODEL = "claude-sonnet-5-5"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///hitl.db"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 class ConfigError(Exception):
-    """A setting is missing or malformed; the message is one line naming the variable."""
+    """A setting, a file it names or a service it reaches cannot be used.
+
+    The message is one line naming the variable; the command line prints it and exits with 2.
+    """
+
+
+class UsageError(ConfigError):
+    """A command's own argument or input file cannot be used; one line, exit status 2."""
 
 
 class Settings(BaseSettings):
@@ -41,6 +50,8 @@ class Settings(BaseSettings):
     hitl_kb_dir: Path | None = None
     hitl_digest_time: time = time(9, 0)
     hitl_timezone: str = "UTC"
+    hitl_accounts_source: str | None = None
+    hitl_status_source: str | None = None
 
     @field_validator(
         "slack_bot_token",
@@ -52,6 +63,8 @@ class Settings(BaseSettings):
         "hitl_digest_channel",
         "hitl_policy_file",
         "hitl_kb_dir",
+        "hitl_accounts_source",
+        "hitl_status_source",
         mode="before",
     )
     @classmethod
@@ -82,6 +95,17 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL")
         # slack_sdk joins method names onto the base URL, so it must end with a slash.
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("hitl_accounts_source", "hitl_status_source")
+    @classmethod
+    def _file_or_https(cls, value: str | None) -> str | None:
+        if value is None or "://" not in value:
+            return value.strip() if value else value
+        parts = urlsplit(value)
+        loopback = parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+        if not (parts.scheme == "https" and parts.hostname) and not loopback:
+            raise ValueError("must be a file path or an https:// URL")
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.actions import AgentActions
+from bot.command_access import CommandAccess
 from bot.desk import Desk
 from bot.digest import DigestService
 from bot.intake import Intake
@@ -26,6 +27,7 @@ class Deps:
     digest: DigestService
     worker: Worker
     agent_channel: str
+    command_access: CommandAccess
 
 
 def deps_from(context: Any) -> Deps:

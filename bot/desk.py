@@ -283,7 +283,7 @@ class Desk:
             summary=escalation.summary,
             reasons=tuple(ReasonLine.model_validate(r) for r in escalation.reasons),
             score=escalation.score,
-            account_facts=_facts(account),
+            account_facts=self._toolbox.card_facts(account),
             account=AccountBrief(tier=account.tier, monthly_value=account.monthly_value)
             if account
             else None,
@@ -370,20 +370,6 @@ def _org_name(account: Account | None, conversation: Conversation) -> str:
     if account is not None:
         return account.name
     return conversation.customer_team_id or f"#{conversation.channel_id}"
-
-
-def _facts(account: Account | None) -> tuple[tuple[str, str], ...]:
-    if account is None:
-        return (("Account", "not found for this channel"),)
-    facts = [
-        ("Account", f"{account.name} ({account.account_id})"),
-        ("Plan", f"{account.plan} · {account.tier}"),
-        ("Monthly value", f"€{account.monthly_value:,.0f}"),
-        ("Region", account.region),
-    ]
-    if account.open_issues:
-        facts.append(("Open issues", "; ".join(account.open_issues)))
-    return tuple(facts)
 
 
 def _merge(old: list[dict[str, Any]], new: tuple[RiskReason, ...]) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""Action, callback and block ids: one source for builders, handlers and tests."""
+"""Action, callback and block ids, and the /hitl limits: one source for everyone who uses them."""
 
 from typing import Final
 
@@ -27,3 +27,6 @@ COMMAND: Final = "/hitl"
 
 CARD_ACTIONS: Final = (APPROVE, EDIT, TAKE_OVER, HAND_BACK, RESOLVE)
 ANSWER_ACTIONS: Final = (TALK_TO_PERSON, THUMBS_UP, THUMBS_DOWN)
+
+# The longest period `/hitl digest [days]` and `hitl digest --print --days` accept.
+MAX_DIGEST_DAYS = 90

@@ -4,23 +4,31 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from operator import attrgetter
 from pathlib import Path
-from typing import Any, ClassVar, Literal, Protocol, Self, TypeVar, get_args
+from typing import Any, ClassVar, Literal, Protocol, Self, get_args
 
 import yaml
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from bot.accounts import Account, AccountIndex, parse_accounts
+from bot.status import Clock, Outage, OutageList, utcnow
+
+__all__ = ["REGIONS", "Account", "Outage", "ToolResult", "ToolScope", "Toolbox"]
 
 logger = logging.getLogger(__name__)
 
 Region = Literal["north", "south", "east", "west", "central", "coastal", "metro-east", "metro-west"]
 REGIONS: tuple[str, ...] = get_args(Region)
-Tier = Literal["standard", "business", "enterprise"]
-Service = Literal["mobile_voice", "mobile_data", "broadband", "sms"]
-SCHEDULED_HORIZON = timedelta(hours=24)
 _DATA_DIR = Path(__file__).parent / "data"
-Clock = Callable[[], datetime]
+TeamDomains = Callable[[str], Awaitable[tuple[str, ...]]]
+NO_ACCOUNT_DATA = (
+    "No account data is configured for this workspace (HITL_ACCOUNTS_SOURCE is not set), so "
+    "the customer's account is unknown. Do not guess account details."
+)
+NO_STATUS_DATA = (
+    "No status data is configured for this workspace (HITL_STATUS_SOURCE is not set), so "
+    "outages cannot be checked. Do not say whether there is an outage."
+)
 
 
 class _Frozen(BaseModel):
@@ -29,47 +37,19 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Account(_Frozen):
-    """A business customer and the Slack channels and org that speak for it."""
-
-    account_id: str = Field(pattern=r"^BW-\d{5}$")
-    name: str
-    slack_team_id: str | None = None
-    channels: tuple[str, ...] = ()
-    plan: str
-    tier: Tier
-    monthly_value: float = Field(ge=0)
-    region: Region
-    lines: int = Field(ge=0)
-    open_issues: tuple[str, ...] = ()
-    contract_end: date
-
-
-class Outage(_Frozen):
-    """An outage or maintenance item; `status` is authoritative, the times are informational."""
-
-    id: str
-    region: Region
-    services: tuple[Service, ...] = Field(min_length=1)
-    kind: Literal["outage", "maintenance"]
-    status: Literal["active", "resolved", "scheduled"]
-    started_at: AwareDatetime
-    expected_end: AwareDatetime | None = None
-    summary: str
-
-
 class AccountDirectory(Protocol):
-    """Where accounts come from; a CRM can replace the YAML file behind this."""
+    """Where accounts come from: the sample file, or the operator's file or URL."""
 
     async def find_by_channel(self, channel_id: str) -> Account | None: ...
     async def find_by_team(self, team_id: str) -> Account | None: ...
+    async def find_by_domains(self, domains: tuple[str, ...]) -> Account | None: ...
     async def get(self, account_id: str) -> Account | None: ...
 
 
 class OutageFeed(Protocol):
-    """Where network status comes from; a NOC feed can replace the YAML file behind this."""
+    """Where network status comes from: the sample file, or the operator's status page."""
 
-    async def active_in(self, region: str) -> list[Outage]: ...
+    async def active_in(self, region: str | None) -> list[Outage]: ...
     async def all(self) -> list[Outage]: ...
 
 
@@ -83,96 +63,83 @@ def default_outages_path() -> Path:
     return _DATA_DIR / "outages.yaml"
 
 
-_M = TypeVar("_M", bound=BaseModel)
+class IndexedAccounts:
+    """Serve accounts from an index that a source may replace at any time."""
+
+    def __init__(self, index: Callable[[], AccountIndex | None]) -> None:
+        self._index = index
+
+    def _current(self) -> AccountIndex:
+        return self._index() or AccountIndex(())
+
+    async def find_by_channel(self, channel_id: str) -> Account | None:
+        """Return the account a channel is mapped to."""
+        return self._current().by_channel(channel_id)
+
+    async def find_by_team(self, team_id: str) -> Account | None:
+        """Return the account whose Slack Connect org has this team id."""
+        return self._current().by_team(team_id)
+
+    async def find_by_domains(self, domains: tuple[str, ...]) -> Account | None:
+        """Return the one account claiming any of an organisation's domains."""
+        return self._current().by_domains(domains)
+
+    async def get(self, account_id: str) -> Account | None:
+        """Return an account by id (for our code only: never exposed to the model)."""
+        return self._current().by_id(account_id)
 
 
-def _load_items(path: Path, key: str, model: type[_M]) -> list[_M]:
-    """Read a YAML list (top level or under `key`) and validate it, naming the file on error."""
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    items = raw.get(key) if isinstance(raw, dict) else raw
-    if not isinstance(items, list):
-        raise ValueError(f"{path}: expected a list under {key!r}")
-    try:
-        return TypeAdapter(list[model]).validate_python(items)  # type: ignore[valid-type]
-    except ValidationError as exc:
-        raise ValueError(f"{path}: {exc}") from exc
-
-
-def _claim(index: dict[str, Account], key: str, account: Account, what: str) -> None:
-    """Index `account` under `key`, refusing a key two accounts claim (it would leak data)."""
-    other = index.setdefault(key, account)
-    if other is not account:
-        raise ValueError(
-            f"{what} {key} belongs to both {other.account_id} and {account.account_id}"
-        )
-
-
-class YamlAccountDirectory:
+class YamlAccountDirectory(IndexedAccounts):
     """Serve accounts held in memory, loaded from a YAML file."""
 
     def __init__(self, accounts: Iterable[Account]) -> None:
-        self._by_id: dict[str, Account] = {}
-        self._by_channel: dict[str, Account] = {}
-        self._by_team: dict[str, Account] = {}
-        for account in accounts:
-            _claim(self._by_id, account.account_id, account, "account id")
-            for channel_id in account.channels:
-                _claim(self._by_channel, channel_id, account, "channel")
-            if account.slack_team_id:
-                _claim(self._by_team, account.slack_team_id, account, "Slack team")
+        index = AccountIndex(accounts)
+        super().__init__(lambda: index)
 
     @classmethod
     def from_file(cls, path: Path) -> Self:
         """Load and validate the accounts file."""
-        return cls(_load_items(path, "accounts", Account))
-
-    async def find_by_channel(self, channel_id: str) -> Account | None:
-        """Return the account a channel is mapped to."""
-        return self._by_channel.get(channel_id)
-
-    async def find_by_team(self, team_id: str) -> Account | None:
-        """Return the account whose Slack Connect org has this team id."""
-        return self._by_team.get(team_id)
-
-    async def get(self, account_id: str) -> Account | None:
-        """Return an account by id (for our code only: never exposed to the model)."""
-        return self._by_id.get(account_id)
+        try:
+            return cls(parse_accounts(Path(path).read_text(encoding="utf-8"), fmt="yaml"))
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}") from exc
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
+class ListedOutages:
+    """Serve outages from a list that a source may replace at any time."""
 
+    def __init__(self, outages: Callable[[], OutageList | None]) -> None:
+        self._outages = outages
 
-class YamlOutageFeed:
-    """Serve outages held in memory, loaded from a YAML file; the clock is injectable for tests."""
-
-    def __init__(self, outages: Iterable[Outage], *, clock: Clock = _utcnow) -> None:
-        self._outages = tuple(outages)
-        self._clock = clock
-
-    @classmethod
-    def from_file(cls, path: Path, *, clock: Clock = _utcnow) -> Self:
-        """Load and validate the outages file."""
-        return cls(_load_items(path, "outages", Outage), clock=clock)
-
-    async def active_in(self, region: str) -> list[Outage]:
-        """Return active items, then items scheduled to start within 24 hours, for a region."""
-        now = self._clock()
-        mine = [o for o in self._outages if o.region == region]
-        active = [o for o in mine if o.status == "active"]
-        soon = [
-            o
-            for o in mine
-            if o.status == "scheduled"
-            and o.started_at <= now + SCHEDULED_HORIZON
-            and (o.expected_end or o.started_at) > now
-        ]
-        by_start = attrgetter("started_at")
-        return sorted(active, key=by_start) + sorted(soon, key=by_start)
+    async def active_in(self, region: str | None) -> list[Outage]:
+        """Current items, then items starting within 24 hours; None: those tied to no region."""
+        current = self._outages()
+        return current.current(region) if current is not None else []
 
     async def all(self) -> list[Outage]:
-        """Return every item, in file order."""
-        return list(self._outages)
+        """Return every item, in source order."""
+        current = self._outages()
+        return list(current.outages) if current is not None else []
+
+
+class YamlOutageFeed(ListedOutages):
+    """Serve outages loaded from a YAML file in the sample's shape."""
+
+    def __init__(self, outages: Iterable[Outage], *, clock: Clock = utcnow) -> None:
+        listed = OutageList(outages, clock=clock)
+        super().__init__(lambda: listed)
+
+    @classmethod
+    def from_file(cls, path: Path, *, clock: Clock = utcnow) -> Self:
+        """Load and validate the outages file."""
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        items = raw.get("outages") if isinstance(raw, dict) else raw
+        if not isinstance(items, list):
+            raise ValueError(f"{path}: expected a list under 'outages'")
+        try:
+            return cls(TypeAdapter(list[Outage]).validate_python(items), clock=clock)
+        except ValidationError as exc:
+            raise ValueError(f"{path}: {exc}") from exc
 
 
 class ToolScope(_Frozen):
@@ -244,7 +211,9 @@ def _error(message: str) -> ToolResult:
 
 def _account_view(account: Account) -> dict[str, Any]:
     """Describe an account for the model, without our internal Slack routing fields."""
-    return account.model_dump(mode="json", exclude={"slack_team_id", "channels"})
+    return account.model_dump(
+        mode="json", exclude={"slack_team_id", "channels", "domains"}, exclude_none=True
+    )
 
 
 @dataclass(frozen=True)
@@ -259,9 +228,20 @@ class Toolbox:
 
     TOOL_SPECS: ClassVar[list[dict[str, Any]]] = TOOL_SPECS
 
-    def __init__(self, accounts: AccountDirectory, outages: OutageFeed) -> None:
+    def __init__(
+        self,
+        accounts: AccountDirectory,
+        outages: OutageFeed,
+        *,
+        team_domains: TeamDomains | None = None,
+        accounts_configured: bool = True,
+        status_configured: bool = True,
+    ) -> None:
         self._accounts = accounts
         self._outages = outages
+        self._team_domains = team_domains
+        self.accounts_configured = accounts_configured
+        self.status_configured = status_configured
         self._tools: dict[str, _Tool] = {
             "lookup_account": _Tool(
                 _NoInput,
@@ -278,12 +258,22 @@ class Toolbox:
         accounts_path: Path | None = None,
         outages_path: Path | None = None,
         *,
-        clock: Clock = _utcnow,
+        clock: Clock = utcnow,
     ) -> Self:
         """Build a toolbox over YAML files, the shipped samples by default."""
         accounts = YamlAccountDirectory.from_file(accounts_path or default_accounts_path())
         outages = YamlOutageFeed.from_file(outages_path or default_outages_path(), clock=clock)
         return cls(accounts, outages)
+
+    @classmethod
+    def unconfigured(cls) -> Self:
+        """A toolbox that knows no accounts and no outages, and says so."""
+        return cls(
+            IndexedAccounts(lambda: None),
+            ListedOutages(lambda: None),
+            accounts_configured=False,
+            status_configured=False,
+        )
 
     async def name_of(self, slack_id: str) -> str | None:
         """The account name behind a Slack team or channel id, for reports to staff."""
@@ -293,9 +283,15 @@ class Toolbox:
         return account.name if account else None
 
     async def account_for(self, scope: ToolScope) -> Account | None:
-        """Return the account behind a conversation: its channel first, else its Slack org."""
+        """Return the account behind a conversation: its channel, else its Slack org.
+
+        The org is found by team id, and by its domains when no account names the team id.
+        """
         by_channel = await self._accounts.find_by_channel(scope.channel_id)
         by_team = await self._accounts.find_by_team(scope.team_id) if scope.team_id else None
+        if by_team is None and scope.team_id and self._team_domains is not None:
+            domains = await self._team_domains(scope.team_id)
+            by_team = await self._accounts.find_by_domains(domains) if domains else None
         if by_channel and by_team and by_channel.account_id != by_team.account_id:
             # A member of one customer's org in another customer's channel: show neither.
             logger.warning(
@@ -303,6 +299,29 @@ class Toolbox:
             )
             return None
         return by_channel or by_team
+
+    def card_facts(self, account: Account | None) -> tuple[tuple[str, str], ...]:
+        """What an escalation card says about the account (or why it shows none)."""
+        if account is None:
+            if not self.accounts_configured:
+                return (("Account", "no account data configured (HITL_ACCOUNTS_SOURCE)"),)
+            return (("Account", "not found for this channel"),)
+        facts = [("Account", f"{account.name} ({account.account_id})")]
+        plan = " · ".join(part for part in (account.plan, account.tier) if part)
+        if plan:
+            facts.append(("Plan", plan))
+        if account.monthly_value is not None:
+            money = f"{account.monthly_value:,.0f}"
+            facts.append(
+                ("Monthly value", f"{money} {account.currency}" if account.currency else money)
+            )
+        if account.owner:
+            facts.append(("Owner", account.owner))
+        if account.region:
+            facts.append(("Region", account.region))
+        if account.open_issues:
+            facts.append(("Open issues", "; ".join(account.open_issues)))
+        return tuple(facts)
 
     async def call(self, name: str, tool_input: Any, *, scope: ToolScope) -> ToolResult:
         """Run one tool call; every failure becomes an error result the model can act on."""
@@ -328,6 +347,8 @@ class Toolbox:
     async def _lookup_account(self, _: _NoInput, scope: ToolScope) -> ToolResult:
         account = await self.account_for(scope)
         if account is None:
+            if not self.accounts_configured:
+                return ToolResult(content=NO_ACCOUNT_DATA, data={"account": None})
             return ToolResult(
                 content="No customer account is linked to this conversation. "
                 "Do not guess account details.",
@@ -337,17 +358,23 @@ class Toolbox:
         return ToolResult(content=_compact({"account": view}), data={"account": view})
 
     async def _outage_status(self, parsed: _OutageInput, scope: ToolScope) -> ToolResult:
+        if not self.status_configured:
+            return ToolResult(content=NO_STATUS_DATA, data={"outages": [], "note": NO_STATUS_DATA})
         region: str | None = parsed.region
         if region is None:
             account = await self.account_for(scope)
-            if account is None:
-                return _error(
-                    "No account is linked to this conversation, so its region is unknown. "
-                    f"Pass a region: one of {', '.join(REGIONS)}."
-                )
-            region = account.region
-        outages = [o.model_dump(mode="json") for o in await self._outages.active_in(region)]
+            region = account.region if account else None
+        found = await self._outages.active_in(region)
+        if region is None and not found and await self._has_regional_items():
+            return _error(
+                "No account with a region is linked to this conversation. "
+                f"Pass a region: one of {', '.join(REGIONS)}."
+            )
+        outages = [o.model_dump(mode="json", exclude_none=True) for o in found]
         data: dict[str, Any] = {"region": region, "outages": outages}
         if not outages:
             data["note"] = "No active outages or maintenance starting within 24 hours."
         return ToolResult(content=_compact(data), data=data)
+
+    async def _has_regional_items(self) -> bool:
+        return any(o.region is not None for o in await self._outages.all())

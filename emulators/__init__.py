@@ -1,4 +1,4 @@
-"""Realistic local stand-ins for Slack and the Claude Messages API, for tests and the sandbox."""
+"""Realistic local stand-ins for Slack, the Claude Messages API and a status page."""
 
 from .anthropic import AnthropicEmulator
 from .anthropic_replies import Reply, error, json_reply, text_reply, tool_use
@@ -7,6 +7,7 @@ from .delivery import Delivery, SlackDelivery
 from .errors import ButtonNotFound, EmulatorTimeout, EmulatorUsageError
 from .slack import SlackEmulator
 from .slack_models import Channel, Team, User, ViewRecord
+from .statuspage import JsonDocumentServer, StatuspageEmulator
 
 __all__ = [
     "AnthropicEmulator",
@@ -16,9 +17,11 @@ __all__ = [
     "Delivery",
     "EmulatorTimeout",
     "EmulatorUsageError",
+    "JsonDocumentServer",
     "Reply",
     "SlackDelivery",
     "SlackEmulator",
+    "StatuspageEmulator",
     "Team",
     "User",
     "ViewRecord",

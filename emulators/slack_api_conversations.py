@@ -115,3 +115,12 @@ def users_info(ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
     if user is None:
         raise ApiFailure("user_not_found")
     return {"ok": True, "user": user.to_api()}
+
+
+@api("team.info")
+def team_info(ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+    """Describe our team, or a Slack Connect team (`team`) the workspace shares a channel with."""
+    team = ws.teams.get(params.get("team") or ws.team_id)
+    if team is None:
+        raise ApiFailure("team_not_found")
+    return {"ok": True, "team": team.to_api()}

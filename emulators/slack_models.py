@@ -14,6 +14,17 @@ class Team:
     id: str
     name: str
     domain: str
+    email_domain: str = ""
+
+    def to_api(self) -> dict[str, Any]:
+        """Render the team.info `team` object."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "domain": self.domain,
+            "email_domain": self.email_domain,
+            "icon": {"image_default": True},
+        }
 
 
 @dataclass
@@ -28,6 +39,9 @@ class User:
     is_admin: bool = False
     bot_id: str | None = None
     tz: str = "America/New_York"
+    # Guests of our workspace: multi-channel (restricted) or single-channel (ultra restricted).
+    is_restricted: bool = False
+    is_ultra_restricted: bool = False
 
     def to_api(self) -> dict[str, Any]:
         """Render the users.info `user` object."""
@@ -54,6 +68,8 @@ class User:
             "is_owner": False,
             "is_bot": self.is_bot,
             "is_app_user": False,
+            "is_restricted": self.is_restricted,
+            "is_ultra_restricted": self.is_ultra_restricted,
             "updated": 1700000000,
         }
 

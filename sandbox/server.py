@@ -71,7 +71,8 @@ async def start_sandbox(
     await emulator.start()
     try:
         bot_settings = sandbox_settings(settings, emulator)
-        runtime = build_runtime(bot_settings)
+        # The sandbox's workspace is the sample's, so the sample stands in for missing sources.
+        runtime = build_runtime(bot_settings, sample_data=True)
         app = build_web_app(runtime)
         sandbox_web.install(app, emulator)
         runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=1.0)

@@ -7,6 +7,8 @@ from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, CursorResult, Result
 from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -79,6 +81,36 @@ async def create_schema(engine: AsyncEngine) -> None:
                 text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
             )
         await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), "head"))
+
+
+def head_revision() -> str | None:
+    """The latest migration this version of the code ships."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+async def schema_revision(engine: AsyncEngine) -> str | None:
+    """The migration a database is at, None when it holds no schema; it changes nothing."""
+    async with engine.connect() as connection:
+        return await connection.run_sync(
+            lambda sync: MigrationContext.configure(sync).get_current_revision()
+        )
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file behind a SQLite URL (None for other databases and in-memory SQLite)."""
+    if not url.startswith("sqlite"):
+        return None
+    name = url.split(":///", 1)[1].split("?", 1)[0] if ":///" in url else ""
+    if not name or name == ":memory:" or name.startswith("file::memory:"):
+        return None
+    return Path(name.removeprefix("file:"))
+
+
+def database_problem(error: BaseException) -> str:
+    """The first line of what the driver said, without SQLAlchemy's statement and link."""
+    cause: BaseException = getattr(error, "orig", None) or error
+    lines = str(cause).strip().splitlines()
+    return lines[0] if lines else type(cause).__name__
 
 
 async def ping(engine: AsyncEngine) -> None:

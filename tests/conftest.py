@@ -16,7 +16,7 @@ from aiohttp import web
 
 from bot.app import Runtime, build_runtime, build_web_app
 from bot.config import Settings
-from emulators import AnthropicEmulator, SlackEmulator
+from emulators import AnthropicEmulator, SlackEmulator, StatuspageEmulator
 from sandbox.workspace import AGENT_CHANNEL, DIGEST_CHANNEL, seed
 
 SIGNING_SECRET = "test-signing-secret"
@@ -105,6 +105,28 @@ async def claude() -> AsyncIterator[AnthropicEmulator]:
     emulator.assert_all_used()
 
 
+NORTHGATE_INCIDENT = "Dropped calls and slow mobile data around Northgate"
+NORTHGATE_UPDATE = (
+    "A cell site failure near Northgate is causing dropped calls and slow or no mobile data "
+    "around Northgate; engineers are replacing the damaged equipment on site."
+)
+
+
+@pytest.fixture
+async def statuspage() -> AsyncIterator[StatuspageEmulator]:
+    """The operator's status page, with a live incident in the north region (Acme's)."""
+    emulator = StatuspageEmulator("Brightwave Status")
+    voice = emulator.add_component("Mobile voice", group="north")
+    data = emulator.add_component("Mobile data", group="north")
+    emulator.add_component("Broadband", group="south")
+    emulator.open_incident(
+        NORTHGATE_INCIDENT, NORTHGATE_UPDATE, components=(voice, data), status="identified"
+    )
+    await emulator.start()
+    yield emulator
+    await emulator.stop()
+
+
 def before_digest_time() -> datetime:
     """A moment early in a day, so the daily digest is not due while a scenario runs."""
     return datetime(2026, 11, 24, 0, 1, tzinfo=UTC)
@@ -132,7 +154,10 @@ async def start_bot(slack: SlackEmulator, database_url: str) -> AsyncIterator[St
     runners: list[web.AppRunner] = []
 
     async def start(
-        *, digest_clock: Callable[[], datetime] = before_digest_time, **overrides: Any
+        *,
+        digest_clock: Callable[[], datetime] = before_digest_time,
+        sample_data: bool = True,
+        **overrides: Any,
     ) -> Bot:
         values: dict[str, Any] = {
             "slack_bot_token": slack.bot_token,
@@ -144,7 +169,9 @@ async def start_bot(slack: SlackEmulator, database_url: str) -> AsyncIterator[St
         }
         values.update(overrides)
         settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
-        runtime = build_runtime(settings, digest_clock=digest_clock)
+        # The emulated workspace is the sample's, so its accounts and outages stand in for
+        # sources by default; tests of a real workspace's defaults pass sample_data=False.
+        runtime = build_runtime(settings, digest_clock=digest_clock, sample_data=sample_data)
         runner = web.AppRunner(build_web_app(runtime))
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -161,15 +188,21 @@ async def start_bot(slack: SlackEmulator, database_url: str) -> AsyncIterator[St
 
 
 @pytest.fixture
-async def bot(start_bot: StartBot) -> Bot:
-    """The app with the offline engine."""
-    return await start_bot()
+async def bot(start_bot: StartBot, statuspage: StatuspageEmulator) -> Bot:
+    """The app with the offline engine, reading the operator's status page."""
+    return await start_bot(hitl_status_source=statuspage.base_url)
 
 
 @pytest.fixture
-async def claude_bot(start_bot: StartBot, claude: AnthropicEmulator) -> Bot:
+async def claude_bot(
+    start_bot: StartBot, claude: AnthropicEmulator, statuspage: StatuspageEmulator
+) -> Bot:
     """The app with Claude (the Messages API emulator) as its engine."""
-    return await start_bot(anthropic_api_key="test-key", anthropic_base_url=claude.base_url)
+    return await start_bot(
+        anthropic_api_key="test-key",
+        anthropic_base_url=claude.base_url,
+        hitl_status_source=statuspage.base_url,
+    )
 
 
 @pytest.fixture

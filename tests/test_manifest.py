@@ -44,13 +44,16 @@ def test_manifest_subscribes_to_channel_messages_and_has_the_command() -> None:
 def test_manifest_asks_for_exactly_the_scopes_the_code_uses() -> None:
     source = "\n".join(p.read_text() for p in (ROOT / "bot").glob("*.py"))
     used_methods = set(
-        re.findall(r"\.(chat_\w+|conversations_\w+|users_\w+|files_\w+|views_\w+)\(", source)
+        re.findall(
+            r"\.(chat_\w+|conversations_\w+|users_\w+|files_\w+|views_\w+|team_\w+)\(", source
+        )
     )
     needs = {
         "chat_": "chat:write",
         "conversations_": "channels:read",
         "users_": "users:read",
         "files_": "files:write",
+        "team_": "team:read",
     }
     expected = {"channels:history", "groups:history", "groups:read", "commands"}
     expected |= {

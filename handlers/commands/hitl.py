@@ -10,8 +10,8 @@ from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.deps import deps_from
 from bot.digest import DigestService
+from bot.ids import MAX_DIGEST_DAYS
 
-MAX_DIGEST_DAYS = 90
 HELP = (
     "*/hitl* commands:\n"
     "• `/hitl digest [days]`: post the support digest for today so far (or the last days) now\n"
@@ -22,8 +22,17 @@ HELP = (
 async def handle_hitl_command(
     ack: AsyncAck, command: dict[str, Any], context: AsyncBoltContext, logger: Logger
 ) -> None:
-    """Acknowledge at once; the digest is built and posted after the ack."""
+    """Answer our own people only (the digest only in internal channels); post it after the ack."""
     words = str(command.get("text") or "").split()
+    deps = deps_from(context)
+    refusal = await deps.command_access.refusal(
+        user_id=str(command.get("user_id") or ""),
+        channel_id=str(command.get("channel_id") or ""),
+        sub_command=words[0] if words else "help",
+    )
+    if refusal is not None:
+        await ack(text=refusal)  # ephemeral: only the person who typed it sees it
+        return
     if not words or words[0] == "help":
         await ack(text=HELP)
         return
@@ -34,7 +43,6 @@ async def handle_hitl_command(
     if not days.isdigit() or not 1 <= int(days) <= MAX_DIGEST_DAYS:
         await ack(text=f"`days` must be a whole number from 1 to {MAX_DIGEST_DAYS}.")
         return
-    deps = deps_from(context)
     span = "today so far" if days == "1" else f"the last {days} days, today included"
     await ack(text=f"Posting the digest for {span} in <#{deps.digest.channel}>…")
     deps.worker.submit(_post(deps.digest, int(days), logger), name="digest-on-demand")

@@ -144,12 +144,20 @@ async def test_outage_status_for_acme_names_the_active_north_outage(toolbox: Too
     assert "2026-11-25T18:00:00Z" in result.content and "Northgate" in result.content
 
 
-async def test_active_north_outage_is_reported_whatever_todays_date() -> None:
-    # The shipped status is explicit, so the sandbox shows the outage on any day it runs.
-    for now in (datetime(2026, 1, 1, tzinfo=UTC), datetime(2031, 6, 1, tzinfo=UTC)):
+async def test_an_outage_past_its_expected_end_is_never_current() -> None:
+    # On 1 Dec the sample's "fixed by 25 Nov" outage is history, whatever its status says.
+    for now in (datetime(2026, 12, 1, 9, 0, tzinfo=UTC), datetime(2031, 6, 1, tzinfo=UTC)):
         toolbox = Toolbox.from_files(clock=lambda now=now: now)
         result = await toolbox.call("outage_status", {}, scope=ACME)
-        assert [o["status"] for o in result.data["outages"]][:1] == ["active"]
+        assert result.data["outages"] == []
+        assert "INC-88207" not in result.content and "Northgate" not in result.content
+
+
+async def test_the_sample_is_judged_against_the_real_clock() -> None:
+    result = await Toolbox.from_files().call("outage_status", {}, scope=ACME)
+
+    assert datetime.now(UTC) > datetime(2026, 11, 25, 18, 0, tzinfo=UTC)
+    assert "INC-88207" not in result.content
 
 
 async def test_outage_status_takes_an_explicit_region(toolbox: Toolbox) -> None:
@@ -182,14 +190,15 @@ async def test_feed_lists_active_first_then_maintenance_starting_within_24_hours
             _outage("M-LATER", "scheduled", "2026-11-27T00:00:00Z", "2026-11-27T04:00:00Z"),
             _outage("M-OVER", "scheduled", "2026-11-20T00:00:00Z", "2026-11-20T04:00:00Z"),
             _outage("O-OLD", "resolved", "2026-11-20T00:00:00Z", "2026-11-20T04:00:00Z"),
-            _outage("O-NOW", "active", "2026-11-24T06:00:00Z", "2026-11-24T08:00:00Z"),
+            _outage("O-NOW", "active", "2026-11-24T06:00:00Z", "2026-11-24T18:00:00Z"),
+            _outage("O-OVERDUE", "active", "2026-11-24T06:00:00Z", "2026-11-24T08:00:00Z"),
             _outage("O-SOUTH", "active", "2026-11-24T06:00:00Z", "2026-11-25T08:00:00Z", "south"),
         ],
         clock=lambda: NOW,
     )
 
     assert [o.id for o in await feed.active_in("north")] == ["O-NOW", "M-SOON"]
-    assert len(await feed.all()) == 6
+    assert len(await feed.all()) == 7
 
 
 async def test_unknown_tool_is_an_error_result_not_an_exception(toolbox: Toolbox) -> None:
@@ -216,6 +225,9 @@ async def test_failing_data_source_becomes_an_error_result() -> None:
             raise ConnectionError("CRM down")
 
         async def find_by_team(self, team_id: str) -> Account | None:
+            raise ConnectionError("CRM down")
+
+        async def find_by_domains(self, domains: tuple[str, ...]) -> Account | None:
             raise ConnectionError("CRM down")
 
         async def get(self, account_id: str) -> Account | None:

@@ -143,7 +143,7 @@ async def test_claude_checks_outages_with_a_tool_and_names_the_outage(
     assert "known outage near Northgate" in answer.params["text"]
     assert len(claude.requests) == 2
     tool_result = claude.requests[1]["messages"][-1]["content"][0]
-    assert tool_result["type"] == "tool_result" and "INC-88207" in tool_result["content"]
+    assert tool_result["type"] == "tool_result" and "Northgate" in tool_result["content"]
 
 
 async def test_card_stays_within_block_kit_limits_for_a_huge_message(
