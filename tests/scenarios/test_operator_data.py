@@ -49,7 +49,7 @@ async def test_card_shows_the_operators_account_and_the_valuable_account_signal_
     assert card.params["blocks"][0]["text"]["text"].startswith("Acme Freight Group · ")
     assert "ACC-7001" in rendered and "Olivia Owner" in rendered and "12,000" in rendered
     assert "Invoice 4471 query" in rendered
-    assert "High-value account" in rendered
+    assert "Enterprise account, EUR 12,000/month" in rendered  # the valuable-account signal
     assert "BW-10001" not in rendered and "4,800" not in rendered  # nothing from the sample
 
 
@@ -112,6 +112,7 @@ async def test_with_a_token_and_no_sources_the_tools_say_no_data_is_configured(
                 "confidence": 0.2,
                 "risk_score": 0.1,
                 "risk_reasons": [],
+                "offers": [],
             }
         ),
     )
