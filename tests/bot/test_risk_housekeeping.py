@@ -124,6 +124,8 @@ def test_a_dispute_or_complaint_of_ones_own_still_fires(
         "Our legal team needs 3 extra seats, can you add them?",
         "the printer in the legal department needs a new phone line",
         "Can you set up a hunt group for the legal team?",
+        "the lawyers on our side need to review the MSA, can you send the latest version?",
+        "Our in-house counsel and the solicitor's office upstairs both need desk phones",
         "one of our engineers had his phone stolen, can you bar the SIM?",
         "My work phone got stolen on the train. How do I block it and get a new SIM?",
         "a company laptop with a data SIM was stolen from a van, can you suspend the SIM?",
@@ -145,6 +147,8 @@ def test_a_legal_team_as_a_place_and_a_stolen_handset_stay_routine(
         "someone stole my identity and opened a contract in my name",
         "we've been scammed by someone claiming to be from you",
         "We will be taking legal action",
+        "My solicitor will be in touch about this",
+        "I'm speaking to a lawyer about the contract you broke",
     ],
 )
 def test_legal_threats_and_fraud_still_fire(scorer: RiskScorer, text: str) -> None:
@@ -167,6 +171,7 @@ def test_a_lost_or_stolen_device_reads_neutral() -> None:
         "We need mobiles for twelve staff, what's the lead time?",
         "could you quote us for five people on unlimited data?",
         "Do you have a bundle for 40 users working from home?",
+        "can we get a SIM for each person in the sales team?",
     ],
 )
 def test_a_headcount_asks_for_no_person(scorer: RiskScorer, text: str) -> None:
