@@ -38,6 +38,11 @@ _QUESTION_VETO = "?"
 # it is itself negated: "my payment was declined *but went through* on the second try" versus
 # "the payment failed and never went through".
 _SENTENCE_VETO = "~"
+# A veto term written "^over from" applies anywhere in the message, across sentences, unless
+# it is itself negated: "we're moving 8 numbers *over from* our current provider. Do I need a
+# PAC for each?" brings numbers in, whichever sentence asks for the code.
+_MESSAGE_VETO = "^"
+_WIDE_VETOES = (_QUESTION_VETO, _SENTENCE_VETO, _MESSAGE_VETO)
 # Masked swearing ("f***", "sh*t") is resolved against the words of this category's rules.
 _MASKED_CATEGORY = "anger"
 _PROPER = frozenset({PROPER_NAME})
@@ -94,6 +99,7 @@ class _CompiledRule:
     unless: tuple[Term, ...]
     question_unless: tuple[Term, ...]
     sentence_unless: tuple[Term, ...]
+    message_unless: tuple[Term, ...]
 
     phrase_heads: frozenset[str]
     slot_heads: tuple[frozenset[str], ...]
@@ -195,6 +201,9 @@ class LexiconMatcher:
         for compiled in self._rules:
             if compiled.rule.max_words is not None and word_count > compiled.rule.max_words:
                 continue
+            vetoes = compiled.message_unless
+            if vetoes and whole and self._found_unnegated(vetoes, whole[0]):
+                continue
             for sentence in whole if compiled.rule.window >= MESSAGE_WIDE else sentences:
                 span = self._first_valid_span(compiled, sentence)
                 if span is not None:
@@ -266,17 +275,21 @@ class LexiconMatcher:
             if vetoes is None:
                 if sentence.question and any(sentence.find(t) for t in compiled.question_unless):
                     return None
-                if any(
-                    not self._negated(sentence.tokens, [found])
-                    for term in compiled.sentence_unless
-                    for found in sentence.find(term)
-                ):
+                if self._found_unnegated(compiled.sentence_unless, sentence):
                     return None
                 vetoes = sorted(found for term in compiled.unless for found in sentence.find(term))
             if _vetoed(vetoes, span, sentence.segments):
                 continue
             return span
         return None
+
+    def _found_unnegated(self, terms: tuple[Term, ...], sentence: _Sentence) -> bool:
+        """Say whether any of the terms occurs in the sentence without a negator before it."""
+        return any(
+            not self._negated(sentence.tokens, [found])
+            for term in terms
+            for found in sentence.find(term)
+        )
 
     def _candidates(
         self, compiled: _CompiledRule, sentence: _Sentence
@@ -409,12 +422,15 @@ def _compile(rule: IntentRule, policy: LexiconPolicy) -> _CompiledRule:
         rule=rule,
         slots=slots,
         phrases=phrases,
-        unless=_terms(t for t in unless if not t.startswith((_QUESTION_VETO, _SENTENCE_VETO))),
+        unless=_terms(t for t in unless if not t.startswith(_WIDE_VETOES)),
         question_unless=_terms(
             t[len(_QUESTION_VETO) :] for t in unless if t.startswith(_QUESTION_VETO)
         ),
         sentence_unless=_terms(
             t[len(_SENTENCE_VETO) :] for t in unless if t.startswith(_SENTENCE_VETO)
+        ),
+        message_unless=_terms(
+            t[len(_MESSAGE_VETO) :] for t in unless if t.startswith(_MESSAGE_VETO)
         ),
         phrase_heads=frozenset(term[0] for term in phrases),
         slot_heads=tuple(frozenset(term[0] for term in slot) for slot in slots),

@@ -36,6 +36,9 @@ RATE = "nrate"
 # ("10% off", "€5 off") as a price cut.
 PERCENT = "npercent"
 PRICE_CUT = "npriceoff"
+# A count of people ("20 people", "five staff", "for 12 users") is a headcount of the
+# customer's own seats, never someone to talk to: it reads as this one word.
+HEADCOUNT = "nheadcount"
 MASK_CHARS = frozenset("*#@$%")
 FUZZY_MIN = 5  # shorter words are too easily one edit away from another real word
 # At most one edit in five letters, two in ten: "contarct" is "contract", "batch" is no "bitch".
@@ -197,6 +200,11 @@ _RATE_WORDS = frozenset(
     }
 )
 _DAYS = frozenset({"day", "days"})
+# Plural nouns a headcount counts; support staff ("3 agents") are left out on purpose: a
+# customer counting the agents they spoke to talks about our people, not their own seats.
+_HEADS = frozenset(
+    {"people", "persons", "staff", "users", "employees", "colleagues", "members", "workers"}
+)
 _LONG_UNITS = frozenset({"week", "weeks", "month", "months", "fortnight", "fortnights"})
 # Words before "week" or "month" that make it one whole stretch ("a whole week").
 _ONE_STRETCH = frozenset({"a", "whole", "full", "entire"})
@@ -286,6 +294,8 @@ def split_sentences(text: str) -> list[list[Token]]:
 def _counted(sentence: list[Token]) -> list[Token]:
     """Fold counts into one word: "3 times", "twice" -> ntimes; "4 days" -> nperiod.
 
+    A count of people ("20 people") is a headcount -> nheadcount.
+
     A multiplier before the things counted is a quantity, not a repetition ("2x direct
     debits", "5 x new SIMs"); a repetition per stretch of time is a rate ("billed twice a
     month"); a share or an amount "off" is a price cut ("10% off"), no service gone off.
@@ -322,6 +332,12 @@ def _counted(sentence: list[Token]) -> list[Token]:
             if _long_stretch(previous.word, word):
                 out.pop()
                 canonical = PERIOD
+                token = Token(word, word, previous.start, token.end, token.clause)
+        elif word in _HEADS and previous is not None:
+            count = count_of(previous.word)
+            if count is not None and count >= 2:
+                out.pop()
+                canonical = HEADCOUNT
                 token = Token(word, word, previous.start, token.end, token.clause)
         elif word == "time" and previous is not None:
             rank = ordinal_of(previous.word)

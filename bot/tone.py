@@ -91,6 +91,20 @@ _TECHNICAL = re.compile(
     re.IGNORECASE,
 )
 _TECHNICAL_HINT = re.compile(r"kill|dead|fatal|panic|attack|drop", re.IGNORECASE)
+# A lost or stolen device is a security errand ("block a stolen handset", "my phone was lost
+# on the train"): VADER reads "stolen" and "lost" as grim, but the customer reports a fact.
+# The word goes; the device and its verb stay, so real anger beside it still counts.
+_DEVICE = (
+    r"(?:phones?|handsets?|mobiles?|sims?|sim cards?|devices?|laptops?|tablets?|ipads?"
+    r"|iphones?|routers?|dongles?|smartphones?)"
+)
+_MISLAID = re.compile(
+    rf"\b(?:stolen|lost|missing|nicked|mislaid)\b(?=\s+(?:\w+\s+)?{_DEVICE}\b)"
+    rf"|(?P<keep>\b{_DEVICE}\s+(?:\w+\s+)?(?:is|was|were|got|has been|have been|had been|"
+    r"went|gone|been)\s+)(?:stolen|lost|missing|nicked|mislaid)\b",
+    re.IGNORECASE,
+)
+_MISLAID_HINT = re.compile(r"stolen|lost|missing|nicked|mislaid", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +135,8 @@ class ToneReader:
         opening = text[:_VADER_MAX_CHARS]
         if _TECHNICAL_HINT.search(opening):  # cheap test first: most messages have none
             opening = _TECHNICAL.sub(_blank, opening)
+        if _MISLAID_HINT.search(opening):
+            opening = _MISLAID.sub(_blank, opening)
         return float(self._vader.polarity_scores(opening)["compound"])
 
     def settled(self, text: str) -> bool:
