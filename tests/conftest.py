@@ -36,6 +36,12 @@ def scrubbed_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
 
 
+def running_in_ci() -> bool:
+    """CI counts as set for any non-empty value but `false` or `0` (`CI=1`, `CI=True`, ...)."""
+    value = os.environ.get("CI", "").strip().lower()
+    return value not in ("", "false", "0")
+
+
 async def _postgres_problem() -> str | None:
     """Why PostgreSQL cannot be used here, or None when it answers (checked once)."""
     if "problem" not in _postgres_state:
@@ -67,7 +73,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         return
     problem = await _postgres_problem()
     if problem is not None:
-        if os.environ.get("CI") == "true":
+        if running_in_ci():
             pytest.fail(f"PostgreSQL is required in CI and is not reachable: {problem}")
         pytest.skip(f"PostgreSQL suite skipped: {problem}")
     name = f"hitl_{uuid.uuid4().hex[:12]}"
