@@ -151,8 +151,16 @@ class SlackEmulator(AppDriver, LocalServer):
         return self._log.calls
 
     def calls_to(self, method: str, **match: Any) -> list[ApiCall]:
-        """Return calls to a method whose params equal each keyword."""
+        """Return the accepted calls to a method whose params equal each keyword."""
         return self._log.calls_to(method, **match)
+
+    def attempts_to(self, method: str, **match: Any) -> list[ApiCall]:
+        """Return every call to a method whose params match, refused ones included."""
+        return self._log.attempts_to(method, **match)
+
+    def refusals(self) -> list[ApiCall]:
+        """Return the calls Slack refused on its own (not failures a test injected)."""
+        return self._log.refusals()
 
     async def wait_for(
         self,
@@ -162,7 +170,7 @@ class SlackEmulator(AppDriver, LocalServer):
         count: int = 1,
         **match: Any,
     ) -> ApiCall:
-        """Return the count-th matching call, waiting until it happens or timing out."""
+        """Return the count-th accepted matching call, waiting until it happens or timing out."""
         return await self._log.wait_for(method, timeout=timeout, count=count, **match)
 
     def fail_next(

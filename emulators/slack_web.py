@@ -77,6 +77,7 @@ class SlackWebApi:
             await asyncio.sleep(delay)
         status, headers = 200, {}
         failure = self.faults.take_failure(method)
+        injected = failure is not None
         if failure is not None:
             status, body = failure.status, {"ok": False, "error": failure.error}
             if failure.retry_after is not None:
@@ -90,7 +91,9 @@ class SlackWebApi:
         else:
             body = self._run(method, params)
             status = 500 if body.get("error") == "emulator_error" else status
-        await self.log.record(ApiCall(method, params, body, status, self.ws.clock()))
+        await self.log.record(
+            ApiCall(method, params, body, status, self.ws.clock(), injected=injected)
+        )
         return web.json_response(body, status=status, headers=headers)
 
     def _run(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -113,7 +116,9 @@ class SlackWebApi:
             params = {"file_id": stored.id, "injected": True}
             answer = {"ok": False, "error": failure.error}
             await self.log.record(
-                ApiCall("files.upload", params, answer, failure.status, self.ws.clock())
+                ApiCall(
+                    "files.upload", params, answer, failure.status, self.ws.clock(), injected=True
+                )
             )
             return web.Response(
                 status=failure.status, text=failure.error, content_type="text/plain"

@@ -121,7 +121,7 @@ async def test_ratelimit_raises_then_retry_handler_recovers(
     )
     answer = await patient.chat_postMessage(channel=AGENTS, text="hi again")
     assert answer["ok"]
-    statuses = [c.status for c in slack.calls_to("chat.postMessage")]
+    statuses = [c.status for c in slack.attempts_to("chat.postMessage")]
     assert statuses == [429, 429, 200]
 
 
