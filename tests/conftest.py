@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -25,6 +27,102 @@ SCRUBBED_PREFIXES = ("SLACK_", "ANTHROPIC_", "HITL_")
 SCRUBBED_NAMES = ("DATABASE_URL", "PORT")
 
 _postgres_state: dict[str, str | None] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker a test uses to say which product failures it expects."""
+    config.addinivalue_line(
+        "markers",
+        "expect_errors(*patterns): failures matching these regexes (logged errors, Slack "
+        "refusals as 'method refused: error', Slack warnings) do not fail the test",
+    )
+
+
+class _FailureLog(logging.Handler):
+    """Collect every record logged at ERROR or above, or carrying an exception."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.ERROR or record.exc_info:
+            self.records.append(record)
+
+
+def _describe(record: logging.LogRecord) -> str:
+    """A logged failure as one searchable text: logger, message and the exception."""
+    text = f"{record.name}: {record.getMessage()}"
+    if record.exc_info and record.exc_info[1] is not None:
+        error = record.exc_info[1]
+        text += f" [{type(error).__name__}: {error}]"
+    return text
+
+
+class Strictness:
+    """What counts as the product failing during one test, and what the test expects."""
+
+    def __init__(self) -> None:
+        self.expected: list[re.Pattern[str]] = []
+        self.emulators: list[SlackEmulator] = []
+        self.log = _FailureLog()
+
+    def expect(self, *patterns: str) -> None:
+        """Accept failures whose description matches any of these regexes."""
+        self.expected.extend(re.compile(p) for p in patterns)
+
+    def _unexpected(self, found: list[str]) -> list[str]:
+        return [f for f in found if not any(p.search(f) for p in self.expected)]
+
+    def failures(self) -> list[str]:
+        """Every unexpected failure: logged errors, Slack refusals, Slack warnings."""
+        found = [f"logged: {_describe(r)}" for r in self.log.records]
+        for emulator in self.emulators:
+            found += [
+                f"Slack refused: {c.method} refused: {c.response.get('error')} "
+                f"(status {c.status}) {_clip(c.response)}"
+                for c in emulator.refusals()
+            ]
+            found += [
+                f"Slack warned: {w['method']} warning: {w['warning']} in {w['channel']}"
+                for w in emulator.warnings
+            ]
+        return self._unexpected(found)
+
+
+def _clip(value: object, limit: int = 300) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+@pytest.fixture(autouse=True)
+def strictness(request: pytest.FixtureRequest) -> Iterator[Strictness]:
+    """Fail a test whose product failed, even in background work nobody awaited.
+
+    An exception logged by the worker, the scheduler or a listener, a Slack call refused
+    without the test injecting the refusal, and a Slack warning all fail the test unless it
+    declares them with `@pytest.mark.expect_errors(...)` or the `expect_errors` fixture.
+    """
+    state = Strictness()
+    for marker in request.node.iter_markers("expect_errors"):
+        state.expect(*marker.args)
+    root = logging.getLogger()
+    root.addHandler(state.log)
+    try:
+        yield state
+    finally:
+        root.removeHandler(state.log)
+    problems = state.failures()
+    if problems:
+        pytest.fail(
+            "the product failed during this test:\n  " + "\n  ".join(problems), pytrace=False
+        )
+
+
+@pytest.fixture
+def expect_errors(strictness: Strictness) -> Callable[..., None]:
+    """Declare failures this test provokes on purpose: `expect_errors("pattern", ...)`."""
+    return strictness.expect
 
 
 @pytest.fixture(autouse=True)
@@ -92,9 +190,10 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
 
 
 @pytest.fixture
-async def slack() -> AsyncIterator[SlackEmulator]:
-    """The Slack emulator with the sample workspace."""
+async def slack(strictness: Strictness) -> AsyncIterator[SlackEmulator]:
+    """The Slack emulator with the sample workspace; what it refuses fails the test."""
     emulator = SlackEmulator()
+    strictness.emulators.append(emulator)
     seed(emulator)
     await emulator.start()
     yield emulator
@@ -125,8 +224,12 @@ class Bot:
     settings: Settings
 
     async def idle(self) -> None:
-        """Wait until the background work started by earlier requests has finished."""
-        await self.runtime.deps.worker.drain(timeout=10)
+        """Wait until the background work started by earlier requests has finished.
+
+        Work still running after the wait is a hang, not silence: the test fails.
+        """
+        cancelled = await self.runtime.deps.worker.drain(timeout=10)
+        assert not cancelled, f"background work still running after 10 s: {cancelled}"
 
 
 StartBot = Callable[..., Awaitable[Bot]]

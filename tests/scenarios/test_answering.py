@@ -6,6 +6,7 @@ import json
 import time
 
 import aiohttp
+import pytest
 from slack_sdk.signature import SignatureVerifier
 
 from emulators import AnthropicEmulator, SlackEmulator, json_reply
@@ -181,6 +182,7 @@ async def test_staff_bot_and_edited_messages_are_not_answered(
     )
 
 
+@pytest.mark.expect_errors("background work answer failed.*chat.postMessage, status: 500")
 async def test_message_acked_then_lost_by_a_crash_is_answered_after_restart(
     start_bot: StartBot, slack: SlackEmulator
 ) -> None:
