@@ -35,7 +35,14 @@ async def test_risky_message_gets_a_holding_reply_and_a_card_with_reasons_and_dr
     assert blocks[0]["text"]["text"].startswith("Acme Logistics · ")
     assert "Churn risk" in rendered and "cancel our contract" in rendered
     assert "Enterprise".lower() in rendered.lower() and "4,800" in rendered
-    assert "INC-88207" in rendered or "Northgate" in rendered  # the outage in the draft
+    # The draft names the outage from the status feed, in words the customer never wrote.
+    [draft] = [
+        b["text"]["text"]
+        for b in blocks
+        if b["type"] == "section"
+        and b.get("text", {}).get("text", "").startswith("*Drafted reply*")
+    ]
+    assert "cell site failure near Northgate" in draft and "Expected to be fixed by" in draft
     assert labels(blocks) == ["Approve", "Edit", "Take over"]
     assert slack.calls_to("chat.getPermalink", channel="C_ACME")
     assert card.params["text"]
