@@ -34,7 +34,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "expect_errors(*patterns): failures matching these regexes (logged errors, Slack "
-        "refusals as 'method refused: error', Slack warnings) do not fail the test",
+        "refusals as 'method refused: error', Slack warnings, acks after 3 s) do not fail the test",
     )
 
 
@@ -86,6 +86,11 @@ class Strictness:
             found += [
                 f"Slack warned: {w['method']} warning: {w['warning']} in {w['channel']}"
                 for w in emulator.warnings
+            ]
+            found += [
+                f"Slack gave up: {late['kind']} acknowledged after {late['elapsed']:.1f} s "
+                "(Slack waits 3 s)"
+                for late in emulator.late_acks
             ]
         return self._unexpected(found)
 
