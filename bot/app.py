@@ -9,7 +9,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs
@@ -42,7 +42,7 @@ from bot.outbox import Outbox
 from bot.policy import load_policy
 from bot.responder import Responder
 from bot.risk import RiskScorer
-from bot.scheduler import Scheduler
+from bot.scheduler import Job, Scheduler
 from bot.sla import SlaMonitor
 from bot.tools import Toolbox
 from bot.worker import Worker
@@ -197,10 +197,10 @@ def build_runtime(
     sla = SlaMonitor(
         client=slack, store=store, escalations=escalations, outbox=outbox, policy=policy.sla
     )
-    runtime_jobs: dict[str, Callable[[], Awaitable[object]]] = {
-        "sla": sla.run_once,
-        "escalations": desk.deliver_pending,
-        "replies": actions.deliver_unsent,
+    runtime_jobs: dict[str, Job] = {
+        "sla": lambda now: sla.run_once(now=now),
+        "escalations": lambda now: desk.deliver_pending(now=now),
+        "replies": lambda now: actions.deliver_unsent(now=now),
     }
     scheduler = Scheduler(runtime_jobs)
     log.info(
@@ -218,7 +218,7 @@ def build_runtime(
         sla=sla,
         scheduler=scheduler,
     )
-    runtime_jobs["resume"] = lambda: _resume_pending(runtime)
+    runtime_jobs["resume"] = lambda now: _resume_pending(runtime, now=now)
     return runtime
 
 
@@ -255,9 +255,9 @@ def _lifecycle(runtime: Runtime):  # type: ignore[no-untyped-def]
     return lifecycle
 
 
-async def _resume_pending(runtime: Runtime) -> None:
+async def _resume_pending(runtime: Runtime, *, now: datetime | None = None) -> None:
     """Answer messages that were stored and acked but never answered (a crash in between)."""
-    now = utcnow()
+    now = now or utcnow()
     pending = await runtime.store.pending_inbound(
         since=now - RESUME_WINDOW, stuck_before=now - STUCK_AFTER
     )

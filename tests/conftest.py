@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from bot.app import Runtime, build_runtime, build_web_app
 from bot.config import Settings
 from emulators import AnthropicEmulator, SlackEmulator
 from sandbox.workspace import AGENT_CHANNEL, DIGEST_CHANNEL, seed
+from storage.tables import utcnow
 
 SIGNING_SECRET = "test-signing-secret"
 POSTGRES_DSN = os.environ.get("HITL_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
@@ -220,6 +222,51 @@ def before_digest_time() -> datetime:
     return datetime(2026, 11, 24, 0, 1, tzinfo=UTC)
 
 
+class SchedulerClock:
+    """The scheduler's time and rounds in a test: both move only when the test moves them.
+
+    The running app's scheduler waits on this instead of a 30-second timer; `advance` moves
+    the time the jobs see, lets one round run, and returns once that round has finished.
+    """
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+        self._parked = 0  # how many times the loop has come back to wait for a round
+        self._changed = asyncio.Condition()
+        self._go = asyncio.Event()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    async def wait(self, interval: float, stopping: asyncio.Event) -> bool:
+        """The scheduler's wait between rounds: until the test advances, or the app stops."""
+        async with self._changed:
+            self._parked += 1
+            self._changed.notify_all()
+        go = asyncio.ensure_future(self._go.wait())
+        stop = asyncio.ensure_future(stopping.wait())
+        await asyncio.wait({go, stop}, return_when=asyncio.FIRST_COMPLETED)
+        go.cancel()
+        stop.cancel()
+        if stopping.is_set():
+            return False
+        self._go.clear()
+        return True
+
+    async def advance(self, delta: timedelta = timedelta(0), *, timeout: float = 10) -> None:  # noqa: ASYNC109
+        """Move the time forward, run one scheduler round, and wait until it is over."""
+
+        async def parked(count: int) -> None:
+            async with self._changed:
+                await self._changed.wait_for(lambda: self._parked >= count)
+
+        await asyncio.wait_for(parked(1), timeout)
+        self.now += delta
+        done_at = self._parked + 1
+        self._go.set()
+        await asyncio.wait_for(parked(done_at), timeout)
+
+
 @dataclass
 class Bot:
     """The running app as Slack sees it: an HTTP URL, plus its runtime for assertions."""
@@ -227,6 +274,7 @@ class Bot:
     url: str
     runtime: Runtime
     settings: Settings
+    clock: SchedulerClock
 
     async def idle(self) -> None:
         """Wait until the background work started by earlier requests has finished.
@@ -259,6 +307,9 @@ async def start_bot(slack: SlackEmulator, database_url: str) -> AsyncIterator[St
         values.update(overrides)
         settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
         runtime = build_runtime(settings, digest_clock=digest_clock)
+        clock = SchedulerClock(utcnow())
+        runtime.scheduler.ticks = clock
+        runtime.scheduler.clock = clock
         runner = web.AppRunner(build_web_app(runtime))
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -267,7 +318,7 @@ async def start_bot(slack: SlackEmulator, database_url: str) -> AsyncIterator[St
         port = runner.addresses[0][1]
         url = f"http://127.0.0.1:{port}"
         slack.connect_app(f"{url}/slack/events", SIGNING_SECRET)
-        return Bot(url=url, runtime=runtime, settings=settings)
+        return Bot(url=url, runtime=runtime, settings=settings, clock=clock)
 
     yield start
     for runner in reversed(runners):
