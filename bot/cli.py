@@ -86,7 +86,7 @@ def _serve(settings: Settings) -> int:
     runtime = build_runtime(settings)
     if settings.slack_app_token is not None:
         health_only = build_web_app(runtime, events=False)
-        return asyncio.run(_socket_mode(settings, health_only, runtime.bolt))
+        return asyncio.run(_socket_mode(settings, health_only, runtime))
     app = build_web_app(runtime)
     log.info("serving HTTP on port %d (POST /slack/events, GET /healthz)", settings.port)
     web.run_app(app, host="0.0.0.0", port=settings.port, print=None)
