@@ -9,7 +9,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs
@@ -41,7 +41,7 @@ from bot.offline import OfflineEngine
 from bot.outbox import Outbox
 from bot.responder import Responder
 from bot.risk import RiskScorer
-from bot.scheduler import Scheduler
+from bot.scheduler import Job, Scheduler
 from bot.sla import SlaMonitor
 from bot.sources import Sources, build_toolbox
 from bot.startup import configured_knowledge, configured_policy, open_services
@@ -215,10 +215,10 @@ def build_runtime(
     sla = SlaMonitor(
         client=slack, store=store, escalations=escalations, outbox=outbox, policy=policy.sla
     )
-    runtime_jobs: dict[str, Callable[[], Awaitable[object]]] = {
-        "sla": sla.run_once,
-        "escalations": desk.deliver_pending,
-        "replies": actions.deliver_unsent,
+    runtime_jobs: dict[str, Job] = {
+        "sla": lambda now: sla.run_once(now=now),
+        "escalations": lambda now: desk.deliver_pending(now=now),
+        "replies": lambda now: actions.deliver_unsent(now=now),
     }
     scheduler = Scheduler(runtime_jobs)
     log.info(
@@ -237,7 +237,7 @@ def build_runtime(
         scheduler=scheduler,
         sources=sources,
     )
-    runtime_jobs["resume"] = lambda: _resume_pending(runtime)
+    runtime_jobs["resume"] = lambda now: _resume_pending(runtime, now=now)
     return runtime
 
 
@@ -280,9 +280,9 @@ def _lifecycle(runtime: Runtime):  # type: ignore[no-untyped-def]
     return lifecycle
 
 
-async def _resume_pending(runtime: Runtime) -> None:
+async def _resume_pending(runtime: Runtime, *, now: datetime | None = None) -> None:
     """Answer messages that were stored and acked but never answered (a crash in between)."""
-    now = utcnow()
+    now = now or utcnow()
     pending = await runtime.store.pending_inbound(
         since=now - RESUME_WINDOW, stuck_before=now - STUCK_AFTER
     )

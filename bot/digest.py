@@ -75,6 +75,9 @@ class DigestService:
         self._claim_ttl = claim_ttl
         self._retry_seconds = retry_seconds
         self._wake = asyncio.Event()
+        # How many times run_forever has looked whether the digest is due (tests wait on it).
+        self.looks = 0
+        self._looked = asyncio.Condition()
         # Customers who never escalated are known to the database only by Slack id.
         self._customer_name = customer_name
 
@@ -234,12 +237,20 @@ class DigestService:
             except Exception:
                 log.exception("daily digest failed; retrying in %.0f s", self._retry_seconds)
                 delay = self._retry_seconds
+            async with self._looked:
+                self.looks += 1
+                self._looked.notify_all()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=min(delay, MAX_SLEEP_SECONDS))
 
     def wake(self) -> None:
         """Make `run_forever` check again now (tests move their clock, then call this)."""
         self._wake.set()
+
+    async def wait_looks(self, count: int) -> None:
+        """Return once `run_forever` has looked whether the digest is due `count` times."""
+        async with self._looked:
+            await self._looked.wait_for(lambda: self.looks >= count)
 
     async def _next_delay(self) -> float:
         now = self._clock()

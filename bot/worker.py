@@ -33,15 +33,17 @@ class Worker:
             except Exception:
                 log.exception("background work %s failed", name)
 
-    async def drain(self, *, timeout: float = 10.0) -> None:  # noqa: ASYNC109
-        """Wait for running work at shutdown, then cancel what is left."""
+    async def drain(self, *, timeout: float = 10.0) -> list[str]:  # noqa: ASYNC109
+        """Wait for running work at shutdown, then cancel what is left; name what was cancelled."""
         if not self._tasks:
-            return
+            return []
         _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
         for task in pending:
             task.cancel()
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
+            log.warning("cancelled background work still running at drain: %d", len(pending))
+        return sorted(task.get_name() for task in pending)
 
     @property
     def busy(self) -> int:

@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from .anthropic_checks import request_problem, schema_mismatch
+from .anthropic_checks import KNOWN_MODELS, request_problem, schema_mismatch
 from .anthropic_replies import Reply, Responder, Scripted, new_id, text_reply
 from .anthropic_stream import write_stream
 from .anthropic_usage import PromptCache, estimate_tokens, output_tokens
@@ -141,6 +141,9 @@ class AnthropicEmulator(LocalServer):
         if invalid:
             self.rejected.append({"request": body, "error": invalid})
             return _error_response(400, "invalid_request_error", invalid)
+        if self.strict and body["model"] not in KNOWN_MODELS:
+            self.rejected.append({"request": body, "error": "unknown model"})
+            return _error_response(404, "not_found_error", f"model: {body['model']}")
         reply = await self._next_reply(body)
         if reply is None:
             self.unexpected.append(body)

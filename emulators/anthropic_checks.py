@@ -8,6 +8,23 @@ from typing import Any
 # The 5.x generation refuses sampling params, prefill and budgeted thinking (PLATFORM.md §7).
 NEW_GENERATION = re.compile(r"^claude-[a-z]+-5(?:-|$)")
 NO_FORCED_TOOL_USE = ("claude-sonnet-5-5", "claude-opus-5-5")
+# Model ids the Messages API serves (PLATFORM.md §7); any other id is answered 404.
+KNOWN_MODELS = frozenset(
+    {
+        "claude-sonnet-5-5",
+        "claude-haiku-5-5",
+        "claude-opus-5-5",
+        "claude-fable-5-1",
+        "claude-fable-5-2",
+        "claude-mythos-5-x",
+        "claude-sonnet-5",
+        "claude-opus-5",
+        "claude-opus-4-8",
+        "claude-sonnet-4-6",
+        "claude-haiku-4-5",
+        "claude-haiku-4-5-20251001",
+    }
+)
 TOOL_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,128}$")
 JSON_TYPES: dict[str, type | tuple[type, ...]] = {
     "object": dict,

@@ -18,6 +18,8 @@ class ApiCall:
     response: dict[str, Any]
     status: int
     at: float
+    # True when the answer was a failure a test queued with fail_next, not Slack's own refusal.
+    injected: bool = False
 
     @property
     def ok(self) -> bool:
@@ -57,8 +59,20 @@ class CallLog:
             self._changed.notify_all()
 
     def calls_to(self, method: str, **match: Any) -> list[ApiCall]:
-        """Return calls to `method` whose params match every keyword."""
+        """Return the accepted (ok:true) calls to `method` whose params match every keyword.
+
+        A refused call did not happen as far as Slack's users can see, so waiting on a
+        condition never counts one; `attempts_to` lists refusals too.
+        """
+        return [c for c in self.attempts_to(method, **match) if c.ok]
+
+    def attempts_to(self, method: str, **match: Any) -> list[ApiCall]:
+        """Return every call to `method` matching the keywords, refused or accepted."""
         return [c for c in self._by_method.get(method, ()) if _matches(c, method, match)]
+
+    def refusals(self) -> list[ApiCall]:
+        """Return the calls Slack answered with an error that no test injected."""
+        return [c for c in self.calls if not c.ok and not c.injected]
 
     async def wait_for(
         self,
@@ -68,7 +82,7 @@ class CallLog:
         count: int = 1,
         **match: Any,
     ) -> ApiCall:
-        """Return the count-th matching call, waiting for it if it has not happened yet."""
+        """Return the count-th accepted matching call, waiting for it if it has not happened yet."""
         if count < 1:
             raise ValueError("count starts at 1")
 

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from .slack import SlackEmulator
 
 FORM = "application/x-www-form-urlencoded"
+# Slack gives up on any request (event, interaction, command) not answered within 3 seconds.
+ACK_DEADLINE_SECONDS = 3.0
 SLACK_USER_AGENT = "Slackbot 1.0 (+https://api.slack.com/robots)"
 
 
@@ -40,6 +42,11 @@ class Delivery:
     def ok(self) -> bool:
         """Return whether the app acknowledged with a 2xx."""
         return 200 <= self.status < 300
+
+    @property
+    def late(self) -> bool:
+        """Return whether the answer came after Slack's 3-second deadline (Slack gave up)."""
+        return self.elapsed > ACK_DEADLINE_SECONDS
 
     @property
     def ts(self) -> str | None:
@@ -137,6 +144,9 @@ class SlackDelivery:
             content_type=content_type,
         )
         self.sent.append(delivery)
+        if delivery.late:
+            kind = delivery.payload.get("type") or delivery.payload.get("command") or "request"
+            self.ws.late_acks.append({"kind": str(kind), "elapsed": delivery.elapsed})
         return delivery
 
     async def _post_json(self, payload: dict[str, Any], retry_num: int | None) -> Delivery:

@@ -7,6 +7,7 @@ import secrets
 from typing import Any
 
 from . import payloads
+from .delivery import ACK_DEADLINE_SECONDS as DELIVERY_ACK_DEADLINE
 from .delivery import Delivery, SlackDelivery
 from .errors import EmulatorUsageError
 from .slack_api import ApiFailure, bot_message, with_block_ids
@@ -14,7 +15,7 @@ from .slack_api_views import check_view, close_view, open_record, replace_view
 from .slack_state import Workspace
 
 # Slack gives up on an interactive request that is not acknowledged within 3 seconds.
-ACK_DEADLINE_SECONDS = 3.0
+ACK_DEADLINE_SECONDS = DELIVERY_ACK_DEADLINE
 
 
 class Interactions:

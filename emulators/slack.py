@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from .calls import ApiCall
-from .payloads import user_message
+from .payloads import as_event, envelope, user_message
 from .server import LocalServer
 from .slack_driver import AppDriver
 from .slack_models import Channel, Team, User, ViewRecord
@@ -30,10 +30,12 @@ class SlackEmulator(AppDriver, LocalServer):
         bot_user_id: str = "U_BOT",
         bot_id: str = "B_BOT",
         bot_token: str = "xoxb-emulator-token",
+        app_token: str = "xapp-1-A_HITL-emulator-token",
         app_id: str = "A_HITL",
     ) -> None:
         super().__init__()
         self.bot_token = bot_token
+        self.app_token = app_token
         self.workspace = Workspace(
             team_id=team_id,
             team_name=team_name,
@@ -42,7 +44,8 @@ class SlackEmulator(AppDriver, LocalServer):
             app_id=app_id,
             clock=time.time,
         )
-        self._web = SlackWebApi(self.workspace, bot_token)
+        self._web = SlackWebApi(self.workspace, bot_token, app_token)
+        self.socket_mode = self._web.socket_mode
         self._log = self._web.log
         self._faults = self._web.faults
 
@@ -69,8 +72,9 @@ class SlackEmulator(AppDriver, LocalServer):
         self.workspace.root_url = self.root_url
 
     async def on_stop(self) -> None:
-        """Close the delivery session before the server stops."""
+        """Close the delivery session and Socket Mode connections before the server stops."""
         await self.disconnect_app()
+        await self.socket_mode.close()
 
     def build_app(self) -> web.Application:
         """Build the aiohttp app serving the Web API routes."""
@@ -143,6 +147,22 @@ class SlackEmulator(AppDriver, LocalServer):
             channel, user_message(self.workspace, found, user, text, thread_ts)
         )
 
+    async def user_says_over_socket(
+        self, channel: str, user: str, text: str
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Post a human's message and push its event over Socket Mode; return it and the ack."""
+        message = self.post_as_user(channel, user, text)
+        event = as_event(self.workspace.channels[channel], message)
+        event.setdefault("event_ts", event["ts"])
+        body = envelope(
+            self.workspace,
+            event,
+            token="emulator-verification-token",
+            event_time=int(self.workspace.clock()),
+        )
+        ack = await self.socket_mode.send("events_api", body)
+        return message, ack
+
     # -- calls and failures --------------------------------------------------------------------
 
     @property
@@ -151,8 +171,16 @@ class SlackEmulator(AppDriver, LocalServer):
         return self._log.calls
 
     def calls_to(self, method: str, **match: Any) -> list[ApiCall]:
-        """Return calls to a method whose params equal each keyword."""
+        """Return the accepted calls to a method whose params equal each keyword."""
         return self._log.calls_to(method, **match)
+
+    def attempts_to(self, method: str, **match: Any) -> list[ApiCall]:
+        """Return every call to a method whose params match, refused ones included."""
+        return self._log.attempts_to(method, **match)
+
+    def refusals(self) -> list[ApiCall]:
+        """Return the calls Slack refused on its own (not failures a test injected)."""
+        return self._log.refusals()
 
     async def wait_for(
         self,
@@ -162,7 +190,7 @@ class SlackEmulator(AppDriver, LocalServer):
         count: int = 1,
         **match: Any,
     ) -> ApiCall:
-        """Return the count-th matching call, waiting until it happens or timing out."""
+        """Return the count-th accepted matching call, waiting until it happens or timing out."""
         return await self._log.wait_for(method, timeout=timeout, count=count, **match)
 
     def fail_next(
@@ -225,6 +253,11 @@ class SlackEmulator(AppDriver, LocalServer):
     def warnings(self) -> list[dict[str, Any]]:
         """Return the Slack warnings issued (e.g. blocks without fallback text)."""
         return self.workspace.warnings
+
+    @property
+    def late_acks(self) -> list[dict[str, Any]]:
+        """Return the requests the app acknowledged after Slack's 3-second deadline."""
+        return self.workspace.late_acks
 
     def file_bytes(self, file_id: str) -> bytes:
         """Return the bytes uploaded for a file id."""

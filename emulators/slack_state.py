@@ -40,6 +40,8 @@ class Workspace:
         self.files: dict[str, StoredFile] = {}
         self.triggers: dict[str, Trigger] = {}
         self.warnings: list[dict[str, Any]] = []
+        # Requests the app answered after Slack's 3-second deadline: Slack gave up on them.
+        self.late_acks: list[dict[str, Any]] = []
         # response_url id -> where a reply to it lands (channel, message, user).
         self.response_urls: dict[str, dict[str, Any]] = {}
         self._subscribers: list[asyncio.Queue[dict[str, Any]]] = []

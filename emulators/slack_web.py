@@ -16,6 +16,7 @@ from .blockkit import message_blocks_errors
 from .calls import ApiCall, CallLog, FaultPlan
 from .interactions import apply_response
 from .slack_api import METHODS, ApiFailure
+from .slack_socket import SocketMode
 from .slack_state import Workspace
 
 log = logging.getLogger(__name__)
@@ -54,11 +55,12 @@ async def read_params(request: web.Request) -> tuple[dict[str, Any], str | None]
 class SlackWebApi:
     """Answer HTTP requests against one workspace, recording every call."""
 
-    def __init__(self, workspace: Workspace, bot_token: str) -> None:
+    def __init__(self, workspace: Workspace, bot_token: str, app_token: str) -> None:
         self.ws = workspace
         self.bot_token = bot_token
         self.log = CallLog()
         self.faults = FaultPlan()
+        self.socket_mode = SocketMode(workspace, app_token)
 
     def install(self, app: web.Application) -> None:
         """Add this API's routes to an aiohttp app."""
@@ -67,6 +69,7 @@ class SlackWebApi:
         app.router.add_get("/files/{file_id}", self.handle_file)
         app.router.add_get("/files/{file_id}/{name}", self.handle_file)
         app.router.add_post("/response_url/{response_id}", self.handle_response_url)
+        self.socket_mode.install(app)
 
     async def handle_api(self, request: web.Request) -> web.Response:
         """Serve POST/GET /api/<method> the way slack.com does (errors are 200 ok:false)."""
@@ -77,10 +80,13 @@ class SlackWebApi:
             await asyncio.sleep(delay)
         status, headers = 200, {}
         failure = self.faults.take_failure(method)
+        injected = failure is not None
         if failure is not None:
             status, body = failure.status, {"ok": False, "error": failure.error}
             if failure.retry_after is not None:
                 headers["Retry-After"] = str(failure.retry_after)
+        elif method == "apps.connections.open":
+            body = self.socket_mode.open_connection(token)
         elif not token:
             body = {"ok": False, "error": "not_authed"}
         elif token != self.bot_token:
@@ -90,7 +96,9 @@ class SlackWebApi:
         else:
             body = self._run(method, params)
             status = 500 if body.get("error") == "emulator_error" else status
-        await self.log.record(ApiCall(method, params, body, status, self.ws.clock()))
+        await self.log.record(
+            ApiCall(method, params, body, status, self.ws.clock(), injected=injected)
+        )
         return web.json_response(body, status=status, headers=headers)
 
     def _run(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -113,7 +121,9 @@ class SlackWebApi:
             params = {"file_id": stored.id, "injected": True}
             answer = {"ok": False, "error": failure.error}
             await self.log.record(
-                ApiCall("files.upload", params, answer, failure.status, self.ws.clock())
+                ApiCall(
+                    "files.upload", params, answer, failure.status, self.ws.clock(), injected=True
+                )
             )
             return web.Response(
                 status=failure.status, text=failure.error, content_type="text/plain"

@@ -13,6 +13,7 @@ from bot import ids
 from bot.actions import Actor, AgentActions
 from bot.deps import deps_from
 from handlers.actions.payload import actor_of, channel_of, stored_id
+from handlers.notice import tell_privately
 
 
 async def handle_card_button(
@@ -63,4 +64,4 @@ async def _act(
         else:
             refusal = outcome.notice
     if refusal:
-        await client.chat_postEphemeral(channel=channel, user=actor.user_id, text=refusal)
+        await tell_privately(client, channel=channel, user=actor.user_id, text=refusal)

@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.cards import build_edit_modal
 from bot.deps import deps_from
 from handlers.actions.payload import actor_of, channel_of, stored_id
+from handlers.notice import tell_privately
 
 
 async def handle_edit_button(
@@ -29,7 +30,7 @@ async def handle_edit_button(
     escalation, refusal = await deps.actions.editable(stored_id(action), actor)
     if escalation is None or escalation.id is None:
         channel = channel_of(body, default=deps.agent_channel)
-        await client.chat_postEphemeral(channel=channel, user=actor.user_id, text=refusal or "")
+        await tell_privately(client, channel=channel, user=actor.user_id, text=refusal or "")
         return
     view = build_edit_modal(
         escalation_id=escalation.id, draft=escalation.draft, org_name=escalation.org_name

@@ -269,7 +269,17 @@ def test_model_assessment_is_combined_with_offline_signals(scorer: RiskScorer) -
 
 def test_text_only_assessment_ignores_nothing_in_the_text(scorer: RiskScorer) -> None:
     text = "I want to close my account"
-    assert scorer.assess_text_only(text) == scorer.assess(text)
+    context = RiskSignals(recent_contacts=6, unresolved_turns=4, grounding=0.05)
+
+    text_only = scorer.assess_text_only(text)
+    in_context = scorer.assess(text, context)
+
+    assert "close my account" in reason(text_only, "churn").evidence
+    assert text_only.decision == "escalate"
+    # The context adds its own reasons on top of every reason the words gave.
+    categories = {r.category for r in text_only.reasons}
+    assert categories < {r.category for r in in_context.reasons}
+    assert in_context.score > text_only.score
 
 
 def test_threshold_from_config_changes_the_decision(policy: RiskPolicy) -> None:

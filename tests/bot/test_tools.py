@@ -219,6 +219,7 @@ async def test_bad_outage_input_is_an_error_result(toolbox: Toolbox, tool_input:
     assert result.content.startswith("Invalid input for outage_status")
 
 
+@pytest.mark.expect_errors("tool lookup_account failed.*CRM down")
 async def test_failing_data_source_becomes_an_error_result() -> None:
     class BrokenDirectory:
         async def find_by_channel(self, channel_id: str) -> Account | None:
@@ -241,15 +242,19 @@ async def test_failing_data_source_becomes_an_error_result() -> None:
     assert "unavailable" in result.content
 
 
-def test_tool_specs_are_strict_json_schemas_matching_the_toolbox() -> None:
+async def test_tool_specs_are_strict_json_schemas_matching_the_toolbox(toolbox: Toolbox) -> None:
     assert [spec["name"] for spec in TOOL_SPECS] == ["lookup_account", "outage_status"]
-    assert Toolbox.TOOL_SPECS is TOOL_SPECS
     for spec in TOOL_SPECS:
         schema = spec["input_schema"]
         jsonschema.Draft202012Validator.check_schema(schema)
         assert spec["strict"] is True
         assert schema["type"] == "object" and schema["additionalProperties"] is False
         assert len(spec["description"]) > 80
+        # The toolbox runs every advertised tool, and refuses what its schema forbids.
+        answered = await toolbox.call(spec["name"], {}, scope=ACME)
+        assert not answered.is_error, answered.content
+        extra = await toolbox.call(spec["name"], {"not_in_the_schema": 1}, scope=ACME)
+        assert extra.is_error and extra.content.startswith(f"Invalid input for {spec['name']}")
     assert TOOL_SPECS[0]["input_schema"]["properties"] == {}
     assert TOOL_SPECS[1]["input_schema"]["properties"]["region"]["enum"] == list(REGIONS)
 

@@ -321,3 +321,23 @@ async def test_cache_reads_need_the_same_prefix_sent_before_with_cache_control(
     assert second == (0, first[0])
     assert other[0] > 0 and other[1] == 0  # another model has its own cache
     assert changed[0] > 0 and changed[1] == 0  # a changed prefix is a new prefix
+
+
+async def test_unknown_model_id_is_answered_404_like_the_real_api(
+    claude: AnthropicEmulator, anthropic_client: AsyncAnthropic
+) -> None:
+    claude.script(text_reply("never sent"))
+
+    with pytest.raises(anthropic.NotFoundError) as missing:
+        await anthropic_client.messages.create(
+            model="claude-sonnet-9-9", max_tokens=100, messages=user("Hi")
+        )
+
+    assert missing.value.status_code == 404
+    assert missing.value.body["error"]["type"] == "not_found_error"  # type: ignore[index]
+    assert "claude-sonnet-9-9" in missing.value.message
+    # The scripted reply is still there for a request naming a real model.
+    message = await anthropic_client.messages.create(
+        model=MODEL, max_tokens=100, messages=user("Hi")
+    )
+    assert next(b.text for b in message.content if b.type == "text") == "never sent"

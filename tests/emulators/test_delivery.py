@@ -288,3 +288,18 @@ async def test_response_url_rejects_invalid_blocks(
         assert response.status == 400
         assert (await response.json())["error"] == "invalid_blocks"
     assert slack.ephemerals() == []
+
+
+async def test_an_event_acknowledged_after_three_seconds_is_recorded_as_given_up(
+    slack: SlackEmulator, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prompt = await slack.user_says(SHARED, CUSTOMER_USER, "answered in time")
+    assert not prompt.late and slack.late_acks == []
+
+    # Every answer now counts as later than Slack's deadline, events as well as modals.
+    monkeypatch.setattr("emulators.delivery.ACK_DEADLINE_SECONDS", -1.0)
+    late = await slack.user_says(SHARED, CUSTOMER_USER, "answered too late")
+    await slack.slash_command(AGENT, AGENTS, "/copilot")
+
+    assert late.late
+    assert [entry["kind"] for entry in slack.late_acks] == ["event_callback", "/copilot"]

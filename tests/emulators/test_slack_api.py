@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
+import aiohttp
 import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
@@ -121,7 +122,7 @@ async def test_ratelimit_raises_then_retry_handler_recovers(
     )
     answer = await patient.chat_postMessage(channel=AGENTS, text="hi again")
     assert answer["ok"]
-    statuses = [c.status for c in slack.calls_to("chat.postMessage")]
+    statuses = [c.status for c in slack.attempts_to("chat.postMessage")]
     assert statuses == [429, 429, 200]
 
 
@@ -279,3 +280,18 @@ async def test_snapshot_is_json_ready(slack: SlackEmulator, web_client: AsyncWeb
     assert snapshot["team"]["domain"] == "brightwave"
     assert snapshot["channels"][SHARED]["messages"][0]["text"] == "hello"
     assert snapshot["users"][CUSTOMER_USER]["team_id"] == CUSTOMER
+
+
+async def test_socket_mode_opens_only_with_the_app_token_and_says_hello(
+    slack: SlackEmulator, web_client: AsyncWebClient
+) -> None:
+    with pytest.raises(SlackApiError) as bot_token:
+        await web_client.apps_connections_open(app_token=slack.bot_token)
+    assert bot_token.value.response["error"] == "not_allowed_token_type"
+
+    opened = await web_client.apps_connections_open(app_token=slack.app_token)
+
+    assert opened["url"].startswith("ws://127.0.0.1:")
+    async with aiohttp.ClientSession() as session, session.ws_connect(opened["url"]) as socket:
+        hello = await socket.receive_json()
+        assert hello["type"] == "hello" and hello["connection_info"]["app_id"] == "A_HITL"

@@ -7,10 +7,10 @@ import time
 
 import aiohttp
 import pytest
-from slack_sdk.signature import SignatureVerifier
 
 from emulators import AnthropicEmulator, SlackEmulator, json_reply
-from tests.conftest import SIGNING_SECRET, Bot, StartBot
+from tests.conftest import Bot, StartBot
+from tests.scenarios.conftest import Sign, StartWithPolicy
 
 ROAMING_QUESTION = "How much does it cost to use my phone in France? Is there a roaming fee?"
 
@@ -99,11 +99,10 @@ async def _stored_message_count(bot: Bot) -> int:
 
 
 async def test_forged_signature_is_rejected_and_nothing_is_stored(
-    bot: Bot, slack: SlackEmulator
+    bot: Bot, slack: SlackEmulator, sign: Sign
 ) -> None:
     body = _message_body("1.1", "I want to cancel everything")
-    timestamp = str(int(time.time()))
-    forged = SignatureVerifier("not-the-secret").generate_signature(timestamp=timestamp, body=body)
+    timestamp, forged = sign(body, secret="not-the-secret")
 
     delivery = await slack.send_raw(
         body.encode(), content_type="application/json", timestamp=timestamp, signature=forged
@@ -116,11 +115,10 @@ async def test_forged_signature_is_rejected_and_nothing_is_stored(
 
 
 async def test_stale_timestamp_is_rejected_and_nothing_is_stored(
-    bot: Bot, slack: SlackEmulator
+    bot: Bot, slack: SlackEmulator, sign: Sign
 ) -> None:
     body = _message_body("1.1", "hello")
-    stale = str(int(time.time()) - 6 * 60)
-    signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=stale, body=body)
+    stale, signature = sign(body, age=6 * 60)
 
     delivery = await slack.send_raw(
         body.encode(), content_type="application/json", timestamp=stale, signature=signature
@@ -174,15 +172,18 @@ async def test_staff_bot_and_edited_messages_are_not_answered(
     await bot.idle()
 
     assert all(d.status == 200 for d in (staff, other_bot, customer, edited, agents))
-    posted_channels = [call.params["channel"] for call in slack.calls_to("chat.postMessage")]
-    assert "C_ACME" not in posted_channels
-    assert posted_channels.count("C_INITECH") <= 2  # only the reply to "hello" (and its card)
+    # The edit into a question is not a new question: nothing answers or escalates it.
+    posted = [(c.params["channel"], c.params["text"]) for c in slack.calls_to("chat.postMessage")]
+    assert "C_ACME" not in [channel for channel, _ in posted]
+    assert not [text for _, text in posted if "roaming" in text.lower() or "France" in text]
+    assert len([channel for channel, _ in posted if channel == "C_INITECH"]) <= 1
     assert all(
         call.params.get("thread_ts") == customer.ts
         for call in slack.calls_to("chat.postMessage", channel="C_INITECH")
     )
 
 
+@pytest.mark.expect_errors("background work answer failed.*chat.postMessage, status: 500")
 async def test_message_acked_then_lost_by_a_crash_is_answered_after_restart(
     start_bot: StartBot, slack: SlackEmulator
 ) -> None:
@@ -211,13 +212,10 @@ async def test_healthz_reports_app_and_database_up(bot: Bot) -> None:
 
 
 async def test_url_verification_is_answered_with_the_challenge(
-    bot: Bot, slack: SlackEmulator, shared_dir
+    bot: Bot, slack: SlackEmulator, shared_dir, sign: Sign
 ) -> None:
     body = (shared_dir / "slack" / "payloads" / "url_verification.json").read_bytes()
-    timestamp = str(int(time.time()))
-    signature = SignatureVerifier(SIGNING_SECRET).generate_signature(
-        timestamp=timestamp, body=body.decode()
-    )
+    timestamp, signature = sign(body)
 
     delivery = await slack.send_raw(
         body, content_type="application/json", timestamp=timestamp, signature=signature
@@ -239,11 +237,9 @@ async def test_dropped_calls_in_an_outage_region_get_the_live_incident(
 
 
 async def test_channel_in_off_mode_gets_no_reply(
-    start_bot: StartBot, slack: SlackEmulator, tmp_path
+    start_with_policy: StartWithPolicy, slack: SlackEmulator
 ) -> None:
-    policy = tmp_path / "policy.yaml"
-    policy.write_text("channels:\n  modes:\n    C_INITECH: 'off'\n")
-    bot = await start_bot(hitl_policy_file=policy)
+    bot = await start_with_policy("channels:\n  modes:\n    C_INITECH: 'off'\n")
 
     await slack.user_says("C_INITECH", "U_GRACE", "I want to cancel my contract!")
     await bot.idle()

@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import json
-import time
-
-from slack_sdk.signature import SignatureVerifier
 
 from emulators import AnthropicEmulator, SlackEmulator, json_reply
-from tests.conftest import SIGNING_SECRET, Bot
+from tests.conftest import Bot
+from tests.scenarios.conftest import Sign
 from tests.scenarios.test_escalation import labels
 
 
-def signed(body: bytes) -> tuple[str, str]:
-    """A fresh timestamp and its valid signature for a body."""
-    timestamp = str(int(time.time()))
-    signature = SignatureVerifier(SIGNING_SECRET).generate_signature(
-        timestamp=timestamp, body=body.decode()
-    )
-    return timestamp, signature
-
-
-async def test_oversized_request_is_refused_with_413(bot: Bot, slack: SlackEmulator) -> None:
+async def test_oversized_request_is_refused_with_413(
+    bot: Bot, slack: SlackEmulator, sign: Sign
+) -> None:
     body = json.dumps({"type": "event_callback", "padding": "x" * 2_000_000}).encode()
-    timestamp, signature = signed(body)
+    timestamp, signature = sign(body)
 
     delivery = await slack.send_raw(
         body, content_type="application/json", timestamp=timestamp, signature=signature
@@ -32,9 +23,11 @@ async def test_oversized_request_is_refused_with_413(bot: Bot, slack: SlackEmula
     assert delivery.status == 413
 
 
-async def test_malformed_json_is_refused_without_a_crash(bot: Bot, slack: SlackEmulator) -> None:
+async def test_malformed_json_is_refused_without_a_crash(
+    bot: Bot, slack: SlackEmulator, sign: Sign
+) -> None:
     body = b'{"type": "event_callback", "event": {'
-    timestamp, signature = signed(body)
+    timestamp, signature = sign(body)
 
     delivery = await slack.send_raw(
         body, content_type="application/json", timestamp=timestamp, signature=signature

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime
 
@@ -60,10 +61,17 @@ async def test_two_replicas_post_the_daily_digest_once(
     first = await start_bot(digest_clock=after_digest_time)
     second = await start_bot(digest_clock=after_digest_time)
     await slack.wait_for("chat.postMessage", channel="C_DIGEST")
-    third = await start_bot(digest_clock=after_digest_time)  # a restart later the same day
-    for replica in (first, second, third):
-        replica.runtime.deps.digest.wake()
     await slack.wait_for("files.completeUploadExternal")
+    third = await start_bot(digest_clock=after_digest_time)  # a restart later the same day
+    digests = [replica.runtime.deps.digest for replica in (first, second, third)]
+    await asyncio.wait_for(asyncio.gather(*(d.wait_looks(1) for d in digests)), 10)
+    looked = [d.looks for d in digests]
+    for digest in digests:
+        digest.wake()
+    # Every replica, the third included, has looked again after the post before we count.
+    await asyncio.wait_for(
+        asyncio.gather(*(d.wait_looks(n + 1) for d, n in zip(digests, looked, strict=True))), 10
+    )
     for replica in (first, second, third):
         await replica.idle()
 

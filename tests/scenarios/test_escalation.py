@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 from emulators import AnthropicEmulator, SlackEmulator, error, json_reply, tool_use
-from tests.conftest import Bot, StartBot
+from tests.conftest import Bot
+from tests.scenarios.conftest import StartWithPolicy
 
 ANGRY_CHURN = (
     "This is the THIRD time this week our calls dropped at the Northgate depot!!! "
@@ -35,7 +35,14 @@ async def test_risky_message_gets_a_holding_reply_and_a_card_with_reasons_and_dr
     assert blocks[0]["text"]["text"].startswith("Acme Logistics · ")
     assert "Churn risk" in rendered and "cancel our contract" in rendered
     assert "Enterprise".lower() in rendered.lower() and "4,800" in rendered
-    assert "INC-88207" in rendered or "Northgate" in rendered  # the outage in the draft
+    # The draft names the outage from the status feed, in words the customer never wrote.
+    [draft] = [
+        b["text"]["text"]
+        for b in blocks
+        if b["type"] == "section"
+        and b.get("text", {}).get("text", "").startswith("*Drafted reply*")
+    ]
+    assert "cell site failure near Northgate" in draft and "Expected to be fixed by" in draft
     assert labels(blocks) == ["Approve", "Edit", "Take over"]
     assert slack.calls_to("chat.getPermalink", channel="C_ACME")
     assert card.params["text"]
@@ -89,11 +96,9 @@ async def test_thumbs_are_stored_once_per_person(bot: Bot, slack: SlackEmulator)
 
 
 async def test_review_mode_sends_every_reply_to_agents_first(
-    start_bot: StartBot, slack: SlackEmulator, tmp_path: Path
+    start_with_policy: StartWithPolicy, slack: SlackEmulator
 ) -> None:
-    policy = tmp_path / "policy.yaml"
-    policy.write_text("channels:\n  modes:\n    C_GLOBEX: review\n")
-    bot = await start_bot(hitl_policy_file=policy)
+    bot = await start_with_policy("channels:\n  modes:\n    C_GLOBEX: review\n")
 
     await slack.user_says("C_GLOBEX", "U_FIONA", "How do I download my invoice?")
     card = await slack.wait_for("chat.postMessage", channel="C_AGENTS")

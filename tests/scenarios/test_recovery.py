@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
+
 from emulators import SlackEmulator
 from storage.tables import utcnow
 from tests.conftest import Bot
@@ -68,6 +70,7 @@ async def test_an_agent_writing_after_an_approved_reply_gets_a_card_to_hand_back
     assert [e["text"]["text"] for e in buttons] == ["Hand back to bot", "Resolve"]
 
 
+@pytest.mark.expect_errors("background work answer failed.*chat.postMessage, status: 500")
 async def test_a_failed_holding_reply_is_sent_later_with_the_card(
     bot: Bot, slack: SlackEmulator
 ) -> None:
