@@ -10,6 +10,7 @@ from bot.channels import ChannelDirectory
 from bot.desk import Desk
 from bot.engine import AnswerEngine, Draft, DraftRequest, EngineError
 from bot.knowledge import KnowledgeBase
+from bot.knowledge.query import is_pleasantry
 from bot.models import Turn
 from bot.money import money_needs_a_human
 from bot.outbox import Outbox
@@ -97,6 +98,11 @@ class Responder:
             await self._store.finish_message(
                 message_id=message_id, status="held", risk_score=assessment.score
             )
+            return
+        if is_pleasantry(message.text):
+            # A greeting, a thanks or a sign-off on its own is not a question: no answer, and
+            # no card for a person to read.
+            await self._store.finish_message(message_id=message_id, status="ignored")
             return
         draft, failure = await self._draft(message, conversation, history, account)
         assessment = await self._assess(message, conversation, history, account, draft, failure)

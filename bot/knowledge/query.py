@@ -35,7 +35,7 @@ _THANKS = (
 )
 _SIGN_OFF = re.compile(
     r"(?:^|(?<=[.!?\n])|(?<=\s))" + _THANKS + r"(?:\s+(?:in\s+advance|a\s+lot|so\s+much|again"
-    r"|team|all|guys|everyone|folks))*[\s,!.]*+(?:[-–—]\s*)?(?:[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?"
+    r"|team|all|guys|everyone|folks))*[\s,!.]*+(?:[-–—]\s*)?(?-i:[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?"
     r"[\s!.]*+$",
     re.IGNORECASE,
 )
@@ -47,11 +47,31 @@ _COLLEAGUE = re.compile(
     r"|\b[A-Z][a-z]+\s+(?=(?:from|in|on)\s+(?:our|the)\s+(?:\w+\s+)?(?:team|side|department)\b)",
 )
 _SPACES = re.compile(r"\s+")
+_SYMBOLS = re.compile(r"[^\w\s,!.?'-]")  # emoji and other pictographs
+_ACKNOWLEDGEMENT = re.compile(
+    r"(?:(?:"
+    + _THANKS
+    + r"|ok(?:ay)?|great|perfect|awesome|cool|brilliant|lovely|nice|amazing|super|got\s+it"
+    r"|noted|sounds\s+good|will\s+do|understood|all\s+good|no\s+worries|(?:all\s+)?sorted"
+    r"|solved|fixed|(?:that|it|this)\s+(?:worked|works(?:\s+now)?|helped|did\s+it|fixed\s+it))"
+    r"[\s,!.]*)+",
+    re.IGNORECASE,
+)
 
 
 def clean_question(text: str) -> str:
     """Return the question's substance: no markup, greetings, thanks, sign-offs or names."""
-    original = text
+    # A message that is nothing but a pleasantry keeps its words: it is its own question.
+    return _substance(text) or _SPACES.sub(" ", html.unescape(text)).strip()
+
+
+def is_pleasantry(text: str) -> bool:
+    """Whether a message is only a greeting, thanks, an acknowledgement or a sign-off."""
+    substance = _SYMBOLS.sub("", _substance(text)).strip()
+    return not substance or bool(_ACKNOWLEDGEMENT.fullmatch(substance))
+
+
+def _substance(text: str) -> str:
     text = html.unescape(text)
     text = _MENTION.sub(" ", text)
     text = _CHANNEL.sub(lambda m: f" {m.group(1) or ''} ", text)
@@ -67,6 +87,4 @@ def clean_question(text: str) -> str:
         previous = text
         text = _SIGN_OFF.sub("", text.rstrip())
         text = _DASH_NAME.sub("", text)
-    cleaned = _SPACES.sub(" ", text).strip(" ,;:-–—")
-    # A message that is nothing but a pleasantry keeps its words: it is its own question.
-    return cleaned or _SPACES.sub(" ", html.unescape(original)).strip()
+    return _SPACES.sub(" ", text).strip(" ,;:-–—")

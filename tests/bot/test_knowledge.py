@@ -10,7 +10,7 @@ import pytest
 from bot.knowledge import KnowledgeBase, default_kb_dir
 from bot.knowledge.articles import load_articles, split_sections
 from bot.knowledge.places import Gazetteer
-from bot.knowledge.query import clean_question
+from bot.knowledge.query import clean_question, is_pleasantry
 from bot.knowledge.semantic import Embedder
 from bot.offline import answer_from
 from bot.policy import load_policy
@@ -185,3 +185,19 @@ def test_front_matter_countries_route_a_place_to_its_article(tmp_path: Path) -> 
 
     assert oslo.best is not None and oslo.best.article_id == "nordics"
     assert oslo.places == ("Oslo (Norway)",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hi all :wave:", True),
+        ("thanks, that worked", True),
+        ("cheers, Tom", True),
+        ("perfect 👍", True),
+        ("Thanks, still broken", False),
+        ("hi, how long is a PAC code valid?", False),
+        ("Thanks for the help, but it still does not work", False),
+    ],
+)
+def test_a_message_that_is_only_a_pleasantry_is_recognised(text: str, expected: bool) -> None:
+    assert is_pleasantry(text) is expected

@@ -20,6 +20,7 @@ import aiohttp
 import pytest
 
 from emulators import SlackEmulator
+from storage.db import create_schema, make_engine
 from tests.conftest import SIGNING_SECRET, Bot
 from tests.scenarios.test_actions import escalate
 
@@ -219,12 +220,17 @@ async def test_hitl_export_feedback_writes_what_agents_did(
 
 
 async def test_hitl_digest_print_prints_the_digest_and_writes_its_chart(tmp_path: Path) -> None:
-    env = scrubbed_env(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'digest.db'}")
+    url = f"sqlite+aiosqlite:///{tmp_path / 'digest.db'}"
+    engine = make_engine(url)  # the database `hitl serve` leaves; the digest never creates one
+    await create_schema(engine)
+    await engine.dispose()
+    env = scrubbed_env(DATABASE_URL=url)
 
     done = await run([*hitl_command(), "digest", "--print", "--chart", "chart.png"], env, tmp_path)
 
     assert done.code == 0, done.stderr
-    assert done.stdout.startswith("Support digest · ")
+    assert done.stdout.startswith("Period: ")  # which period it covers, then the digest
+    assert "Support digest · " in done.stdout
     assert "Escalations:" in done.stdout
     assert (tmp_path / "chart.png").read_bytes().startswith(b"\x89PNG")
 

@@ -318,3 +318,19 @@ async def test_routine_questions_in_the_products_own_words_are_answered_by_the_b
     assert f"https://help.brightwave.example/articles/{article}" in answer.params["text"]
     await bot.idle()
     assert slack.calls_to("chat.postMessage", channel="C_AGENTS") == []
+
+
+@pytest.mark.parametrize(
+    "pleasantry", ["Hi all :wave:", "thanks!", "ok, thanks - Tom", "all sorted 👍"]
+)
+async def test_a_greeting_or_thanks_on_its_own_gets_no_answer_and_no_card(
+    bot: Bot, slack: SlackEmulator, pleasantry: str
+) -> None:
+    await slack.user_says("C_GLOBEX", "U_FIONA", pleasantry)
+    question = await slack.user_says("C_GLOBEX", "U_FIONA", "how long is a PAC code valid?")
+
+    answer = await slack.wait_for("chat.postMessage", channel="C_GLOBEX")
+    await bot.idle()
+    assert answer.params["thread_ts"] == question.ts
+    assert len(slack.calls_to("chat.postMessage", channel="C_GLOBEX")) == 1
+    assert slack.calls_to("chat.postMessage", channel="C_AGENTS") == []
