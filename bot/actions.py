@@ -18,6 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.channels import ChannelDirectory
 from bot.compensation import over_limit
 from bot.desk import Desk
+from bot.identity import IdentityCache
 from bot.models import Frozen
 from bot.mrkdwn import escape_around_tokens
 from bot.outbox import Outbox
@@ -62,7 +63,7 @@ class AgentActions:
         toolbox: Toolbox,
         policy: Policy,
         channels: ChannelDirectory,
-        installed_team_id: str | None = None,
+        identity: IdentityCache,
     ) -> None:
         self._channels = channels
         self._client = client
@@ -72,7 +73,7 @@ class AgentActions:
         self._outbox = outbox
         self._toolbox = toolbox
         self._policy = policy
-        self._installed_team = installed_team_id
+        self._identity = identity
         self._members: tuple[float, frozenset[str]] | None = None
 
     async def refusal(self, actor: Actor) -> str | None:
@@ -206,9 +207,7 @@ class AgentActions:
         return sent
 
     async def _our_team(self) -> str:
-        if self._installed_team is None:
-            self._installed_team = str((await self._client.auth_test())["team_id"])
-        return self._installed_team
+        return (await self._identity.get()).team_id
 
     async def _close_owned(self, escalation_id: int, actor: Actor, *, status: str) -> Outcome:
         current = await self._escalations.get(escalation_id)

@@ -34,6 +34,7 @@ from bot.deps import Deps
 from bot.desk import Desk
 from bot.digest import DigestService
 from bot.engine import AnswerEngine
+from bot.identity import IdentityCache
 from bot.intake import Intake
 from bot.knowledge import KnowledgeBase, default_kb_dir
 from bot.llm import ModelClient, build_client
@@ -78,6 +79,7 @@ class Runtime:
     client: AsyncWebClient
     sla: SlaMonitor
     scheduler: Scheduler
+    identity: IdentityCache
 
 
 def build_slack_client(settings: Settings) -> AsyncWebClient:
@@ -114,6 +116,7 @@ def build_runtime(
     store = Store(engine)
     escalations = EscalationStore(engine)
     slack = client or build_slack_client(settings)
+    identity = IdentityCache(slack)
     outbox = Outbox(slack, store)
     channels = ChannelDirectory(slack)
     desk = Desk(
@@ -161,6 +164,7 @@ def build_runtime(
         toolbox=toolbox,
         policy=policy,
         channels=channels,
+        identity=identity,
     )
     digest = DigestService(
         slack,
@@ -181,8 +185,13 @@ def build_runtime(
         worker=Worker(),
         agent_channel=settings.hitl_agent_channel,
     )
+    if slack.token is None:
+        raise ValueError("the Slack client needs a bot token")
     bolt = AsyncApp(
         client=slack,
+        # Who the bot is comes from the auth.test asked at start-up, not from a call Bolt
+        # would make on a request and answer 200 (the event lost) when it fails.
+        authorize=handlers.build_authorize(identity, bot_token=slack.token),
         signing_secret=(
             settings.slack_signing_secret.get_secret_value()
             if settings.slack_signing_secret
@@ -217,6 +226,7 @@ def build_runtime(
         client=slack,
         sla=sla,
         scheduler=scheduler,
+        identity=identity,
     )
     runtime_jobs["resume"] = lambda: _resume_pending(runtime)
     return runtime
@@ -241,13 +251,21 @@ def build_web_app(runtime: Runtime, *, events: bool = True) -> web.Application:
 def _lifecycle(runtime: Runtime):  # type: ignore[no-untyped-def]
     async def lifecycle(_app: web.Application) -> AsyncIterator[None]:
         await create_schema(runtime.engine)
+        background = []
+        if await runtime.identity.load() is None:
+            log.error("auth.test failed at start; Slack requests get 500 until it answers")
+            background.append(asyncio.create_task(runtime.identity.keep_trying(), name="auth"))
         await _resume_pending(runtime)
         runtime.scheduler.start()
-        daily = asyncio.create_task(runtime.deps.digest.run_forever(REPLICA_ID), name="digest")
+        background.append(
+            asyncio.create_task(runtime.deps.digest.run_forever(REPLICA_ID), name="digest")
+        )
         yield
-        daily.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await daily
+        for task in background:
+            task.cancel()
+        for task in background:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await runtime.scheduler.stop()
         await runtime.deps.worker.drain()
         await runtime.engine.dispose()
