@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.logs import install as install_log_filter
 
 if TYPE_CHECKING:
     pass
@@ -58,6 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    install_log_filter(logging.getLogger())  # no record spans lines or floods the log
     if args.command == "eval":
         return _eval(args.files, as_json=args.json)
     try:

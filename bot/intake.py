@@ -10,6 +10,18 @@ from storage.store import Store
 
 log = logging.getLogger(__name__)
 
+# C0 and C1 control characters other than tab and newline: PostgreSQL refuses NUL in text, and
+# none of them means anything to a reader.
+_CONTROLS = dict.fromkeys(
+    [c for c in range(0x20) if c not in (0x09, 0x0A)] + list(range(0x7F, 0xA0)), None
+)
+
+
+def normalise_text(text: str) -> str:
+    """User text as stored and shown: line ends made \\n, control characters removed."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROLS)
+
+
 # Subtypes that carry new text from a person; edits, deletions, joins and topic changes do not.
 TEXT_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
 
@@ -54,6 +66,7 @@ class Intake:
 
     async def take_in(self, message: IncomingMessage) -> TakenIn:
         """Record a customer message as pending, or a staff reply in a known thread."""
+        message = message.model_copy(update={"text": normalise_text(message.text)})
         author = classify(message, internal_channels=self._internal)
         if author is None:
             return TakenIn(None)

@@ -13,10 +13,21 @@ def actor_of(body: dict[str, Any]) -> Actor:
     return Actor(user_id=str(user.get("id") or ""), team_id=user.get("team_id"))
 
 
+MAX_STORED_ID = 2**63 - 1  # a BIGINT: a longer number is forged, and the database would refuse it
+
+
+def parse_id(value: object) -> int | None:
+    """A row id written as ASCII digits, or None for anything else (forged, overlong, "²")."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit() and len(text) <= 19):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_STORED_ID else None
+
+
 def stored_id(action: dict[str, Any]) -> int | None:
     """The id a button carries, or None for a malformed or forged value."""
-    value = str(action.get("value") or "")
-    return int(value) if value.isdigit() else None
+    return parse_id(action.get("value"))
 
 
 def channel_of(body: dict[str, Any], *, default: str = "") -> str:
