@@ -42,6 +42,13 @@ class Actor(Frozen):
     team_id: str | None
 
 
+class ClickedOn(Frozen):
+    """The message a button was clicked on, as the payload's container names it."""
+
+    channel_id: str
+    message_ts: str
+
+
 class Outcome(Frozen):
     """What the clicker should be told (ephemeral), if anything."""
 
@@ -87,6 +94,38 @@ class AgentActions:
             return "I could not check your access right now; please try again."
         if actor.user_id not in members:
             return "Only members of the agent channel can act on escalations."
+        return None
+
+    async def misplaced(self, escalation_id: int, clicked_on: ClickedOn) -> str | None:
+        """Why a card button may not act on this escalation from where it was clicked.
+
+        A button acts only on the escalation whose card carries it, and only in the agent
+        channel: a value copied onto another message cannot reach another customer's draft.
+        """
+        if clicked_on.channel_id != self._desk.agent_channel:
+            log.warning(
+                "card action refused: escalation=%s clicked in channel=%r, not the agent channel",
+                escalation_id,
+                clicked_on.channel_id,
+            )
+            return "Escalations can only be handled from the agent channel."
+        escalation = await self._escalations.get(escalation_id)
+        if escalation is None:
+            return "This escalation no longer exists."
+        if (escalation.card_channel, escalation.card_ts) != (
+            clicked_on.channel_id,
+            clicked_on.message_ts,
+        ):
+            log.warning(
+                "card action refused: escalation=%s clicked on channel=%r ts=%r, its card is "
+                "channel=%r ts=%r",
+                escalation_id,
+                clicked_on.channel_id,
+                clicked_on.message_ts,
+                escalation.card_channel,
+                escalation.card_ts,
+            )
+            return "This button does not belong to this card; nothing was done."
         return None
 
     async def _agent_members(self) -> frozenset[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.actions import Actor
+from bot.actions import Actor, ClickedOn
 
 
 def actor_of(body: dict[str, Any]) -> Actor:
@@ -33,3 +33,12 @@ def stored_id(action: dict[str, Any]) -> int | None:
 def channel_of(body: dict[str, Any], *, default: str = "") -> str:
     """The channel the click came from (where a private answer to the clicker belongs)."""
     return str((body.get("channel") or {}).get("id") or default)
+
+
+def clicked_on(body: dict[str, Any]) -> ClickedOn:
+    """The message whose button was clicked (the container), where the action must belong."""
+    container = body.get("container") or {}
+    return ClickedOn(
+        channel_id=str(container.get("channel_id") or (body.get("channel") or {}).get("id") or ""),
+        message_ts=str(container.get("message_ts") or ""),
+    )
