@@ -27,6 +27,7 @@ from bot.actions import AgentActions
 from bot.channels import ChannelDirectory
 from bot.claude import ClaudeEngine
 from bot.config import Settings
+from bot.deadline import MODEL_RETRIES, DeadlineEngine, attempt_timeout
 from bot.deps import Deps
 from bot.desk import Desk
 from bot.digest import DigestService
@@ -56,7 +57,6 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
-MODEL_TIMEOUT_SECONDS = 30.0
 RESUME_WINDOW = timedelta(hours=6)
 STUCK_AFTER = timedelta(minutes=5)
 # Names this process when it claims the day's digest (several replicas may run at once).
@@ -133,14 +133,16 @@ def build_runtime(
     offline = OfflineEngine(toolbox)
     answer_engine: AnswerEngine = offline
     if settings.anthropic_api_key is not None:
+        deadline = policy.answering.deadline_seconds
         anthropic_client = build_client(
             api_key=settings.anthropic_api_key.get_secret_value(),
             base_url=settings.anthropic_base_url,
-            timeout=MODEL_TIMEOUT_SECONDS,
-            max_retries=2,
+            timeout=attempt_timeout(deadline),
+            max_retries=MODEL_RETRIES,
         )
-        answer_engine = ClaudeEngine(
-            ModelClient(anthropic_client, model=settings.hitl_model), toolbox
+        answer_engine = DeadlineEngine(
+            ClaudeEngine(ModelClient(anthropic_client, model=settings.hitl_model), toolbox),
+            seconds=deadline,
         )
     internal = frozenset(c for c in (settings.hitl_agent_channel, settings.digest_channel) if c)
     responder = Responder(

@@ -226,6 +226,15 @@ class SlaPolicy(BaseModel):
     holding_reply_max_minutes: int = Field(default=60, ge=1)
 
 
+class AnsweringPolicy(BaseModel):
+    """Say how long a customer may wait for the model before the holding reply goes out."""
+
+    model_config = _FROZEN
+
+    # The whole answer (every model call and tool turn): past it, agents get the offline draft.
+    deadline_seconds: float = Field(default=20.0, gt=0, le=600)
+
+
 class Policy(BaseModel):
     """Bundle every operator-configurable rule of the bot."""
 
@@ -235,6 +244,7 @@ class Policy(BaseModel):
     channels: ChannelPolicy = ChannelPolicy()
     compensation: CompensationPolicy
     sla: SlaPolicy = SlaPolicy()
+    answering: AnsweringPolicy = AnsweringPolicy()
 
 
 def default_policy_path() -> Path:

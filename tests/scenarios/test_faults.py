@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from emulators import SlackEmulator
+import json
+import time
+from pathlib import Path
+
+from emulators import AnthropicEmulator, SlackEmulator, json_reply
 from emulators.delivery import Delivery
 from tests.conftest import Bot, StartBot
 
+ROUTINE_ANSWER = {
+    "reply": "Open Billing, then Invoices, and press Download.",
+    "summary": "Asks how to download an invoice.",
+    "grounded": True,
+    "confidence": 0.9,
+    "risk_score": 0.1,
+    "risk_reasons": [],
+}
 MESSAGES = (
     ("C_ACME", "U_DANA", "How do I download my invoice?"),
     ("C_ACME", "U_ERIK", "Where can I change my billing address?"),
@@ -68,3 +80,30 @@ async def test_auth_test_failing_at_start_answers_5xx_until_it_recovers(
     assert final.ok
     await stored_and_answered(bot, slack, channel, first.ts or "")
     assert len(slack.thread(channel, first.ts or "")) == 2  # answered once, not per delivery
+
+
+async def test_a_slow_model_gets_the_holding_reply_within_the_deadline(
+    start_bot: StartBot, slack: SlackEmulator, claude: AnthropicEmulator, tmp_path: Path
+) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("answering:\n  deadline_seconds: 2\n")
+    bot = await start_bot(
+        anthropic_api_key="test-key",
+        anthropic_base_url=claude.base_url,
+        hitl_policy_file=policy,
+    )
+    claude.set_default(lambda request: json_reply(ROUTINE_ANSWER, latency=30))
+    started = time.monotonic()
+
+    delivery = await slack.user_says("C_ACME", "U_DANA", "How do I download my invoice?")
+    holding = await slack.wait_for("chat.postMessage", channel="C_ACME", timeout=10)
+    waited = time.monotonic() - started
+    card = await slack.wait_for("chat.postMessage", channel="C_AGENTS", timeout=10)
+    await bot.idle()
+
+    assert holding.params["thread_ts"] == delivery.ts
+    assert waited < 2 + 2.5, f"the customer waited {waited:.1f} s"
+    rendered = json.dumps(card.params["blocks"])
+    assert "AI unavailable" in rendered and "no answer within 2 s" in rendered
+    assert "Billing cycle and downloading invoices" in rendered  # the offline draft
+    assert 1 <= len(claude.requests) <= 3  # the SDK's retries ended inside the deadline
