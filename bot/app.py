@@ -38,6 +38,7 @@ from bot.intake import Intake
 from bot.knowledge import KnowledgeBase, default_kb_dir
 from bot.llm import ModelClient, build_client
 from bot.logs import install as install_log_filter
+from bot.metrics import CONTENT_TYPE, CountedRetries, Metrics, SlackErrorCounter
 from bot.offline import OfflineEngine
 from bot.outbox import Outbox
 from bot.policy import load_policy
@@ -57,6 +58,8 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
+HEALTH_TIMEOUT_SECONDS = 1.5  # under the 2 s a probe waits: a slow database is a down one
 RESUME_WINDOW = timedelta(hours=6)
 STUCK_AFTER = timedelta(minutes=5)
 # Names this process when it claims the day's digest (several replicas may run at once).
@@ -65,6 +68,7 @@ REPLICA_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 DEPS_KEY = web.AppKey("deps", Deps)
 BOLT_KEY = web.AppKey("bolt", AsyncApp)
 ENGINE_KEY = web.AppKey("engine", AsyncEngine)
+METRICS_KEY = web.AppKey("metrics", Metrics)
 
 
 @dataclass(frozen=True)
@@ -80,19 +84,28 @@ class Runtime:
     scheduler: Scheduler
     identity: IdentityCache
     settings: Settings
+    metrics: Metrics
 
 
-def build_slack_client(settings: Settings) -> AsyncWebClient:
+def build_slack_client(settings: Settings, metrics: Metrics | None = None) -> AsyncWebClient:
     """The Web API client, retrying 429 and 5xx (the list replaces the SDK default)."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    metrics = metrics or Metrics()
     return AsyncWebClient(
         token=token,
         base_url=settings.slack_api_url,
         timeout=15,
         retry_handlers=[
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
-            AsyncServerErrorRetryHandler(max_retry_count=2),
+            SlackErrorCounter(metrics),
+            CountedRetries(
+                AsyncConnectionErrorRetryHandler(max_retry_count=2), metrics, reason="connection"
+            ),
+            CountedRetries(
+                AsyncRateLimitErrorRetryHandler(max_retry_count=3), metrics, reason="rate_limited"
+            ),
+            CountedRetries(
+                AsyncServerErrorRetryHandler(max_retry_count=2), metrics, reason="server_error"
+            ),
         ],
     )
 
@@ -112,10 +125,11 @@ def build_runtime(
     policy = load_policy(settings.hitl_policy_file)
     knowledge = KnowledgeBase.from_folder(settings.hitl_kb_dir or default_kb_dir())
     toolbox = Toolbox.from_files()
+    metrics = Metrics()
     engine = make_engine(settings.database_url)
     store = Store(engine)
     escalations = EscalationStore(engine)
-    slack = client or build_slack_client(settings)
+    slack = client or build_slack_client(settings, metrics)
     identity = IdentityCache(slack)
     outbox = Outbox(slack, store)
     channels = ChannelDirectory(slack)
@@ -129,6 +143,7 @@ def build_runtime(
         agent_channel=settings.hitl_agent_channel,
         channels=channels,
         notice_channel=settings.digest_channel,
+        metrics=metrics,
     )
     offline = OfflineEngine(toolbox)
     answer_engine: AnswerEngine = offline
@@ -141,8 +156,12 @@ def build_runtime(
             max_retries=MODEL_RETRIES,
         )
         answer_engine = DeadlineEngine(
-            ClaudeEngine(ModelClient(anthropic_client, model=settings.hitl_model), toolbox),
+            ClaudeEngine(
+                ModelClient(anthropic_client, model=settings.hitl_model, metrics=metrics),
+                toolbox,
+            ),
             seconds=deadline,
+            metrics=metrics,
         )
     internal = frozenset(c for c in (settings.hitl_agent_channel, settings.digest_channel) if c)
     responder = Responder(
@@ -179,7 +198,7 @@ def build_runtime(
         customer_name=toolbox.name_of,
     )
     deps = Deps(
-        intake=Intake(store, internal_channels=internal),
+        intake=Intake(store, internal_channels=internal, metrics=metrics),
         digest=digest,
         responder=responder,
         desk=desk,
@@ -209,6 +228,7 @@ def build_runtime(
         request_verification_enabled=settings.slack_signing_secret is not None,
     )
     handlers.register(bolt, deps)
+    metrics.watch_queue(lambda: deps.worker.busy)
     sla = SlaMonitor(
         client=slack, store=store, escalations=escalations, outbox=outbox, policy=policy.sla
     )
@@ -234,6 +254,7 @@ def build_runtime(
         scheduler=scheduler,
         identity=identity,
         settings=settings,
+        metrics=metrics,
     )
     runtime_jobs["resume"] = lambda: _resume_pending(runtime)
     return runtime
@@ -249,11 +270,15 @@ def build_web_app(runtime: Runtime, *, events: bool = True) -> web.Application:
     app[DEPS_KEY] = runtime.deps
     app[BOLT_KEY] = runtime.bolt
     app[ENGINE_KEY] = runtime.engine
+    app[METRICS_KEY] = runtime.metrics
     app.router.add_get(HEALTH_PATH, _healthz)
+    app.router.add_get(METRICS_PATH, _metrics)
     if events:
         secret = runtime.settings.slack_signing_secret
         signing_secret = secret.get_secret_value() if secret else None
-        app.middlewares.append(build_guard(path=EVENTS_PATH, signing_secret=signing_secret))
+        app.middlewares.append(
+            build_guard(path=EVENTS_PATH, signing_secret=signing_secret, metrics=runtime.metrics)
+        )
     app.cleanup_ctx.append(_lifecycle(runtime))
     return app
 
@@ -302,7 +327,8 @@ async def _resume_pending(runtime: Runtime) -> None:
 
 async def _healthz(request: web.Request) -> web.Response:
     try:
-        await ping(request.app[ENGINE_KEY])
+        async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS):
+            await ping(request.app[ENGINE_KEY])
     except Exception as error:  # any failure means "not healthy"; say which, not the details
         log.warning("health check failed: %s", type(error).__name__)
         return web.json_response({"ok": False, "database": "down"}, status=503)
@@ -311,3 +337,8 @@ async def _healthz(request: web.Request) -> web.Response:
         # Still up, but an operator must act: escalation cards are being withheld.
         body["warning"] = "HITL_AGENT_CHANNEL is shared with another organisation: cards withheld"
     return web.json_response(body)
+
+
+async def _metrics(request: web.Request) -> web.Response:
+    body = request.app[METRICS_KEY].render()
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})

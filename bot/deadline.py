@@ -6,6 +6,7 @@ import asyncio
 import logging
 
 from bot.engine import AnswerEngine, Draft, DraftRequest, EngineError
+from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,10 @@ def attempt_timeout(deadline_seconds: float) -> float:
 class DeadlineEngine:
     """Give up on an engine that has not drafted within the deadline (an EngineError)."""
 
-    def __init__(self, engine: AnswerEngine, *, seconds: float) -> None:
+    def __init__(
+        self, engine: AnswerEngine, *, seconds: float, metrics: Metrics | None = None
+    ) -> None:
+        self._metrics = metrics
         self._engine = engine
         self._seconds = seconds
         self.name = engine.name
@@ -34,6 +38,8 @@ class DeadlineEngine:
             async with asyncio.timeout(self._seconds):
                 return await self._engine.draft(request)
         except TimeoutError as error:
+            if self._metrics is not None:
+                self._metrics.model_deadline.inc()
             log.warning(
                 "%s engine gave no answer within %.1f s: channel=%s",
                 self.name,

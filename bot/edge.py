@@ -23,6 +23,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
 from bot.logs import digest
+from bot.metrics import Metrics
 from bot.shapes import COMMAND, EVENT_ENVELOPE, INTERACTIVE, MAX_DEPTH, depth, problem
 
 log = logging.getLogger(__name__)
@@ -107,7 +108,11 @@ def _shape_refusal(value: dict[str, Any], spec: Any) -> Refusal | None:
 
 
 def build_guard(
-    *, path: str, signing_secret: str | None, clock: Callable[[], float] = time.time
+    *,
+    path: str,
+    signing_secret: str | None,
+    metrics: Metrics,
+    clock: Callable[[], float] = time.time,
 ) -> Middleware:
     """The aiohttp middleware that refuses bad requests to `path` before Bolt reads them."""
 
@@ -115,6 +120,19 @@ def build_guard(
     async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         if request.method != "POST" or request.path != path:
             return await handler(request)
+        started = time.monotonic()
+        try:
+            response = await _checked(request, handler)
+        except web.HTTPException as error:
+            _count(metrics, error.status, started)
+            raise
+        except BaseException:
+            _count(metrics, 500, started)
+            raise
+        _count(metrics, response.status, started)
+        return response
+
+    async def _checked(request: web.Request, handler: Handler) -> web.StreamResponse:
         try:
             body = await request.read()
         except web.HTTPRequestEntityTooLarge:
@@ -144,3 +162,9 @@ def build_guard(
         return await handler(request)
 
     return guard
+
+
+def _count(metrics: Metrics, status: int, started: float) -> None:
+    outcome = "acked" if status < 400 else "refused" if status < 500 else "failed"
+    metrics.requests.labels(outcome).inc()
+    metrics.ack_latency.observe(time.monotonic() - started)
