@@ -7,6 +7,7 @@ channel who belong to our own workspace may act.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from datetime import datetime, timedelta
@@ -33,6 +34,8 @@ log = logging.getLogger(__name__)
 MAX_REPLY_CHARS = 3000  # one section block: what the customer sees in full
 RETRY_SEND_AFTER = timedelta(minutes=1)
 MEMBERS_TTL_SECONDS = 60.0
+CARD_TS_WAIT_STEPS = 20
+CARD_TS_WAIT_SECONDS = 0.1
 
 
 class Actor(Frozen):
@@ -110,6 +113,13 @@ class AgentActions:
             )
             return "Escalations can only be handled from the agent channel."
         escalation = await self._escalations.get(escalation_id)
+        # The card's ts is stored once chat.postMessage has answered: a click in that moment
+        # waits for it rather than being refused.
+        for _ in range(CARD_TS_WAIT_STEPS):
+            if escalation is None or escalation.card_ts is not None:
+                break
+            await asyncio.sleep(CARD_TS_WAIT_SECONDS)
+            escalation = await self._escalations.get(escalation_id)
         if escalation is None:
             return "This escalation no longer exists."
         if (escalation.card_channel, escalation.card_ts) != (
