@@ -212,7 +212,14 @@ def build_runtime(
     # Bolt copies this logger's filters to its own: none of its records spans lines or floods.
     install_log_filter(bolt_logger)
     bolt = AsyncApp(
-        client=slack,
+        # Bolt gives each request a client like this one, with the token `authorize` returns;
+        # a token here too would only make it warn that it ignores it.
+        client=AsyncWebClient(
+            base_url=slack.base_url,
+            timeout=slack.timeout,
+            retry_handlers=slack.retry_handlers,
+            logger=slack.logger,
+        ),
         logger=bolt_logger,
         # Who the bot is comes from the auth.test asked at start-up, not from a call Bolt
         # would make on a request and answer 200 (the event lost) when it fails.
