@@ -7,6 +7,7 @@ channel who belong to our own workspace may act.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from datetime import datetime, timedelta
@@ -18,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.channels import ChannelDirectory
 from bot.compensation import over_limit
 from bot.desk import Desk
+from bot.identity import IdentityCache
 from bot.models import Frozen
 from bot.mrkdwn import escape_around_tokens
 from bot.outbox import Outbox
@@ -32,6 +34,8 @@ log = logging.getLogger(__name__)
 MAX_REPLY_CHARS = 3000  # one section block: what the customer sees in full
 RETRY_SEND_AFTER = timedelta(minutes=1)
 MEMBERS_TTL_SECONDS = 60.0
+CARD_TS_WAIT_STEPS = 20
+CARD_TS_WAIT_SECONDS = 0.1
 
 
 class Actor(Frozen):
@@ -39,6 +43,13 @@ class Actor(Frozen):
 
     user_id: str
     team_id: str | None
+
+
+class ClickedOn(Frozen):
+    """The message a button was clicked on, as the payload's container names it."""
+
+    channel_id: str
+    message_ts: str
 
 
 class Outcome(Frozen):
@@ -62,7 +73,7 @@ class AgentActions:
         toolbox: Toolbox,
         policy: Policy,
         channels: ChannelDirectory,
-        installed_team_id: str | None = None,
+        identity: IdentityCache,
     ) -> None:
         self._channels = channels
         self._client = client
@@ -72,7 +83,7 @@ class AgentActions:
         self._outbox = outbox
         self._toolbox = toolbox
         self._policy = policy
-        self._installed_team = installed_team_id
+        self._identity = identity
         self._members: tuple[float, frozenset[str]] | None = None
 
     async def refusal(self, actor: Actor) -> str | None:
@@ -86,6 +97,45 @@ class AgentActions:
             return "I could not check your access right now; please try again."
         if actor.user_id not in members:
             return "Only members of the agent channel can act on escalations."
+        return None
+
+    async def misplaced(self, escalation_id: int, clicked_on: ClickedOn) -> str | None:
+        """Why a card button may not act on this escalation from where it was clicked.
+
+        A button acts only on the escalation whose card carries it, and only in the agent
+        channel: a value copied onto another message cannot reach another customer's draft.
+        """
+        if clicked_on.channel_id != self._desk.agent_channel:
+            log.warning(
+                "card action refused: escalation=%s clicked in channel=%r, not the agent channel",
+                escalation_id,
+                clicked_on.channel_id,
+            )
+            return "Escalations can only be handled from the agent channel."
+        escalation = await self._escalations.get(escalation_id)
+        # The card's ts is stored once chat.postMessage has answered: a click in that moment
+        # waits for it rather than being refused.
+        for _ in range(CARD_TS_WAIT_STEPS):
+            if escalation is None or escalation.card_ts is not None:
+                break
+            await asyncio.sleep(CARD_TS_WAIT_SECONDS)
+            escalation = await self._escalations.get(escalation_id)
+        if escalation is None:
+            return "This escalation no longer exists."
+        if (escalation.card_channel, escalation.card_ts) != (
+            clicked_on.channel_id,
+            clicked_on.message_ts,
+        ):
+            log.warning(
+                "card action refused: escalation=%s clicked on channel=%r ts=%r, its card is "
+                "channel=%r ts=%r",
+                escalation_id,
+                clicked_on.channel_id,
+                clicked_on.message_ts,
+                escalation.card_channel,
+                escalation.card_ts,
+            )
+            return "This button does not belong to this card; nothing was done."
         return None
 
     async def _agent_members(self) -> frozenset[str]:
@@ -206,9 +256,7 @@ class AgentActions:
         return sent
 
     async def _our_team(self) -> str:
-        if self._installed_team is None:
-            self._installed_team = str((await self._client.auth_test())["team_id"])
-        return self._installed_team
+        return (await self._identity.get()).team_id
 
     async def _close_owned(self, escalation_id: int, actor: Actor, *, status: str) -> Outcome:
         current = await self._escalations.get(escalation_id)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import os
 import socket
@@ -12,10 +11,8 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import parse_qs
 
 from aiohttp import web
-from aiohttp.typedefs import Handler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -31,12 +28,17 @@ from bot.channels import ChannelDirectory
 from bot.claude import ClaudeEngine
 from bot.command_access import CommandAccess
 from bot.config import ConfigError, Settings
+from bot.deadline import MODEL_RETRIES, DeadlineEngine, attempt_timeout
 from bot.deps import Deps
 from bot.desk import Desk
 from bot.digest import DigestService
+from bot.edge import build_guard
 from bot.engine import AnswerEngine
+from bot.identity import IdentityCache
 from bot.intake import Intake
 from bot.llm import ModelClient, build_client
+from bot.logs import install as install_log_filter
+from bot.metrics import CONTENT_TYPE, CountedRetries, Metrics, SlackErrorCounter
 from bot.offline import OfflineEngine
 from bot.outbox import Outbox
 from bot.responder import Responder
@@ -58,7 +60,8 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
-MODEL_TIMEOUT_SECONDS = 30.0
+METRICS_PATH = "/metrics"
+HEALTH_TIMEOUT_SECONDS = 1.5  # under the 2 s a probe waits: a slow database is a down one
 RESUME_WINDOW = timedelta(hours=6)
 STUCK_AFTER = timedelta(minutes=5)
 # Names this process when it claims the day's digest (several replicas may run at once).
@@ -68,6 +71,7 @@ DEPS_KEY = web.AppKey("deps", Deps)
 BOLT_KEY = web.AppKey("bolt", AsyncApp)
 ENGINE_KEY = web.AppKey("engine", AsyncEngine)
 SOURCES_KEY = web.AppKey("sources", Sources)
+METRICS_KEY = web.AppKey("metrics", Metrics)
 
 
 @dataclass(frozen=True)
@@ -82,19 +86,30 @@ class Runtime:
     sla: SlaMonitor
     scheduler: Scheduler
     sources: Sources
+    identity: IdentityCache
+    settings: Settings
+    metrics: Metrics
 
 
-def build_slack_client(settings: Settings) -> AsyncWebClient:
+def build_slack_client(settings: Settings, metrics: Metrics | None = None) -> AsyncWebClient:
     """The Web API client, retrying 429 and 5xx (the list replaces the SDK default)."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    metrics = metrics or Metrics()
     return AsyncWebClient(
         token=token,
         base_url=settings.slack_api_url,
         timeout=15,
         retry_handlers=[
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
-            AsyncServerErrorRetryHandler(max_retry_count=2),
+            SlackErrorCounter(metrics),
+            CountedRetries(
+                AsyncConnectionErrorRetryHandler(max_retry_count=2), metrics, reason="connection"
+            ),
+            CountedRetries(
+                AsyncRateLimitErrorRetryHandler(max_retry_count=3), metrics, reason="rate_limited"
+            ),
+            CountedRetries(
+                AsyncServerErrorRetryHandler(max_retry_count=2), metrics, reason="server_error"
+            ),
         ],
     )
 
@@ -117,10 +132,12 @@ def build_runtime(
         raise ConfigError("HITL_AGENT_CHANNEL is required to run the app")
     policy = configured_policy(settings)
     knowledge = configured_knowledge(settings)
+    metrics = Metrics()
     engine = make_engine(settings.database_url)
     store = Store(engine)
     escalations = EscalationStore(engine)
-    slack = client or build_slack_client(settings)
+    slack = client or build_slack_client(settings, metrics)
+    identity = IdentityCache(slack)
     outbox = Outbox(slack, store)
     channels = ChannelDirectory(slack)
     toolbox, sources = build_toolbox(
@@ -140,21 +157,27 @@ def build_runtime(
         agent_channel=settings.hitl_agent_channel,
         channels=channels,
         notice_channel=settings.digest_channel,
+        metrics=metrics,
     )
     offline = OfflineEngine(toolbox)
     answer_engine: AnswerEngine = offline
     if settings.anthropic_api_key is not None:
+        deadline = policy.answering.deadline_seconds
         anthropic_client = build_client(
             api_key=settings.anthropic_api_key.get_secret_value(),
             base_url=settings.anthropic_base_url,
-            timeout=MODEL_TIMEOUT_SECONDS,
-            max_retries=2,
+            timeout=attempt_timeout(deadline),
+            max_retries=MODEL_RETRIES,
         )
-        answer_engine = ClaudeEngine(
-            ModelClient(anthropic_client, model=settings.hitl_model),
-            toolbox,
-            knowledge=knowledge,
-            kb_max_tokens=policy.answering.kb_in_prompt_max_tokens,
+        answer_engine = DeadlineEngine(
+            ClaudeEngine(
+                ModelClient(anthropic_client, model=settings.hitl_model, metrics=metrics),
+                toolbox,
+                knowledge=knowledge,
+                kb_max_tokens=policy.answering.kb_in_prompt_max_tokens,
+            ),
+            seconds=deadline,
+            metrics=metrics,
         )
     internal = frozenset(c for c in (settings.hitl_agent_channel, settings.digest_channel) if c)
     responder = Responder(
@@ -178,6 +201,7 @@ def build_runtime(
         toolbox=toolbox,
         policy=policy,
         channels=channels,
+        identity=identity,
     )
     digest = DigestService(
         slack,
@@ -190,7 +214,7 @@ def build_runtime(
         customer_name=toolbox.name_of,
     )
     deps = Deps(
-        intake=Intake(store, internal_channels=internal),
+        intake=Intake(store, internal_channels=internal, metrics=metrics),
         digest=digest,
         responder=responder,
         desk=desk,
@@ -199,8 +223,24 @@ def build_runtime(
         agent_channel=settings.hitl_agent_channel,
         command_access=CommandAccess(slack, internal_channels=internal),
     )
+    if slack.token is None:
+        raise ValueError("the Slack client needs a bot token")
+    bolt_logger = logging.getLogger("bot.bolt")
+    # Bolt copies this logger's filters to its own: none of its records spans lines or floods.
+    install_log_filter(bolt_logger)
     bolt = AsyncApp(
-        client=slack,
+        # Bolt gives each request a client like this one, with the token `authorize` returns;
+        # a token here too would only make it warn that it ignores it.
+        client=AsyncWebClient(
+            base_url=slack.base_url,
+            timeout=slack.timeout,
+            retry_handlers=slack.retry_handlers,
+            logger=slack.logger,
+        ),
+        logger=bolt_logger,
+        # Who the bot is comes from the auth.test asked at start-up, not from a call Bolt
+        # would make on a request and answer 200 (the event lost) when it fails.
+        authorize=handlers.build_authorize(identity, bot_token=slack.token),
         signing_secret=(
             settings.slack_signing_secret.get_secret_value()
             if settings.slack_signing_secret
@@ -212,6 +252,7 @@ def build_runtime(
         request_verification_enabled=settings.slack_signing_secret is not None,
     )
     handlers.register(bolt, deps)
+    metrics.watch_queue(lambda: deps.worker.busy)
     sla = SlaMonitor(
         client=slack, store=store, escalations=escalations, outbox=outbox, policy=policy.sla
     )
@@ -236,6 +277,9 @@ def build_runtime(
         sla=sla,
         scheduler=scheduler,
         sources=sources,
+        identity=identity,
+        settings=settings,
+        metrics=metrics,
     )
     runtime_jobs["resume"] = lambda now: _resume_pending(runtime, now=now)
     return runtime
@@ -252,8 +296,15 @@ def build_web_app(runtime: Runtime, *, events: bool = True) -> web.Application:
     app[BOLT_KEY] = runtime.bolt
     app[ENGINE_KEY] = runtime.engine
     app[SOURCES_KEY] = runtime.sources
+    app[METRICS_KEY] = runtime.metrics
     app.router.add_get(HEALTH_PATH, _healthz)
-    app.middlewares.append(_reject_malformed)
+    app.router.add_get(METRICS_PATH, _metrics)
+    if events:
+        secret = runtime.settings.slack_signing_secret
+        signing_secret = secret.get_secret_value() if secret else None
+        app.middlewares.append(
+            build_guard(path=EVENTS_PATH, signing_secret=signing_secret, metrics=runtime.metrics)
+        )
     app.cleanup_ctx.append(_lifecycle(runtime))
     return app
 
@@ -265,14 +316,22 @@ def _lifecycle(runtime: Runtime):  # type: ignore[no-untyped-def]
         except BaseException:
             await runtime.engine.dispose()
             raise
+        background = []
+        if await runtime.identity.load() is None:
+            log.error("auth.test failed at start; Slack requests get 500 until it answers")
+            background.append(asyncio.create_task(runtime.identity.keep_trying(), name="auth"))
         await _resume_pending(runtime)
         runtime.scheduler.start()
-        daily = asyncio.create_task(runtime.deps.digest.run_forever(REPLICA_ID), name="digest")
+        background.append(
+            asyncio.create_task(runtime.deps.digest.run_forever(REPLICA_ID), name="digest")
+        )
         async with runtime.sources.refreshing():
             yield
-        daily.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await daily
+        for task in background:
+            task.cancel()
+        for task in background:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await runtime.scheduler.stop()
         await runtime.deps.worker.drain()
         await runtime.engine.dispose()
@@ -297,32 +356,10 @@ async def _resume_pending(runtime: Runtime, *, now: datetime | None = None) -> N
         log.info("resuming %d customer messages left unanswered", len(pending))
 
 
-@web.middleware
-async def _reject_malformed(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Answer 400 to a body Bolt could not parse, instead of letting it fail with a 500."""
-    if request.method == "POST" and request.path == EVENTS_PATH:
-        body = await request.read()  # over client_max_size this raises 413 by itself
-        if not well_formed(body, request.content_type):
-            log.warning("malformed %s body of %d bytes refused", request.content_type, len(body))
-            return web.json_response({"ok": False, "error": "malformed_body"}, status=400)
-    return await handler(request)
-
-
-def well_formed(body: bytes, content_type: str) -> bool:
-    """Whether a Slack request body parses: JSON events, or a form with an optional JSON payload."""
-    try:
-        text = body.decode("utf-8")
-        if content_type == "application/json":
-            return isinstance(json.loads(text), dict)
-        payload = parse_qs(text).get("payload")
-        return payload is None or isinstance(json.loads(payload[0]), dict)
-    except (UnicodeDecodeError, ValueError):
-        return False
-
-
 async def _healthz(request: web.Request) -> web.Response:
     try:
-        await ping(request.app[ENGINE_KEY])
+        async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS):
+            await ping(request.app[ENGINE_KEY])
     except Exception as error:  # any failure means "not healthy"; say which, not the details
         log.warning("health check failed: %s", type(error).__name__)
         return web.json_response({"ok": False, "database": "down"}, status=503)
@@ -339,3 +376,8 @@ async def _healthz(request: web.Request) -> web.Response:
     if warnings:
         body["warning"] = "; ".join(warnings)
     return web.json_response(body)
+
+
+async def _metrics(request: web.Request) -> web.Response:
+    body = request.app[METRICS_KEY].render()
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})

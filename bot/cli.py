@@ -19,6 +19,7 @@ from aiohttp import web
 
 from bot.config import ConfigError, Settings, UsageError, load_settings
 from bot.ids import MAX_DIGEST_DAYS
+from bot.logs import install as install_log_filter
 
 log = logging.getLogger("hitl")
 
@@ -70,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    install_log_filter(logging.getLogger())  # no record spans lines or floods the log
     try:
         return _run(args)
     except UsageError as error:

@@ -20,6 +20,7 @@ from bot.channels import ChannelDirectory
 from bot.compensation import over_limit
 from bot.engine import Draft
 from bot.knowledge import tokenize
+from bot.metrics import Metrics
 from bot.models import Turn
 from bot.outbox import Outbox
 from bot.policy import Policy
@@ -53,7 +54,9 @@ class Desk:
         agent_channel: str,
         channels: ChannelDirectory,
         notice_channel: str | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
+        self._metrics = metrics
         self._channels = channels
         self._client = client
         self._store = store
@@ -115,6 +118,15 @@ class Desk:
             if message is not None:
                 await self.follow_up(conversation, message, assessment)
             return None
+        log.info(
+            "escalated: escalation=%s conversation=%s reason=%s score=%.2f",
+            escalation.id,
+            conversation.id,
+            escalation.top_reason,
+            assessment.score,
+        )
+        if self._metrics is not None:
+            self._metrics.escalations.labels(escalation.top_reason).inc()
         await self.deliver(escalation, conversation)
         return escalation
 

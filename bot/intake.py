@@ -5,10 +5,23 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from bot.metrics import Metrics
 from bot.models import AuthorKind, IncomingMessage
 from storage.store import Store
 
 log = logging.getLogger(__name__)
+
+# C0 and C1 control characters other than tab and newline: PostgreSQL refuses NUL in text, and
+# none of them means anything to a reader.
+_CONTROLS = dict.fromkeys(
+    [c for c in range(0x20) if c not in (0x09, 0x0A)] + list(range(0x7F, 0xA0)), None
+)
+
+
+def normalise_text(text: str) -> str:
+    """User text as stored and shown: line ends made \\n, control characters removed."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROLS)
+
 
 # Subtypes that carry new text from a person; edits, deletions, joins and topic changes do not.
 TEXT_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
@@ -48,12 +61,42 @@ def classify(message: IncomingMessage, *, internal_channels: frozenset[str]) -> 
 class Intake:
     """Store new messages once; the answer happens after the ack, from the stored row."""
 
-    def __init__(self, store: Store, *, internal_channels: frozenset[str]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        internal_channels: frozenset[str],
+        metrics: Metrics | None = None,
+    ) -> None:
         self._store = store
         self._internal = internal_channels
+        self._metrics = metrics
 
     async def take_in(self, message: IncomingMessage) -> TakenIn:
         """Record a customer message as pending, or a staff reply in a known thread."""
+        taken_in = await self._take_in(message)
+        outcome = (
+            "duplicate"
+            if taken_in.duplicate
+            else "ignored"
+            if taken_in.message_id is None
+            else "stored"
+        )
+        if self._metrics is not None:
+            self._metrics.events.labels(outcome).inc()
+        log.info(
+            "event taken in: event=%s channel=%s ts=%s outcome=%s message=%s conversation=%s",
+            message.event_id,
+            message.channel_id,
+            message.ts,
+            outcome,
+            taken_in.message_id,
+            taken_in.conversation_id,
+        )
+        return taken_in
+
+    async def _take_in(self, message: IncomingMessage) -> TakenIn:
+        message = message.model_copy(update={"text": normalise_text(message.text)})
         author = classify(message, internal_channels=self._internal)
         if author is None:
             return TakenIn(None)

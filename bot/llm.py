@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import anthropic
 from anthropic import AsyncAnthropic
+
+from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +44,15 @@ def build_client(
 class ModelClient:
     """Send one Messages API call and turn the answer or the failure into our own types."""
 
-    def __init__(self, client: AsyncAnthropic, *, model: str, max_tokens: int = 1500) -> None:
+    def __init__(
+        self,
+        client: AsyncAnthropic,
+        *,
+        model: str,
+        max_tokens: int = 1500,
+        metrics: Metrics | None = None,
+    ) -> None:
+        self._metrics = metrics
         self._client = client
         self.model = model
         self._max_tokens = max_tokens
@@ -74,8 +85,9 @@ class ModelClient:
         if output_schema is not None:
             # Structured outputs, not forced tool_choice: current models reject forced tool use.
             kwargs["output_config"] = {"format": {"type": "json_schema", "schema": output_schema}}
+        started = time.monotonic()
         try:
-            response = await self._client.messages.create(**kwargs)
+            response = await self._call(kwargs)
         except anthropic.APIStatusError as error:
             raise ModelError(f"Claude answered HTTP {error.status_code}") from error
         except anthropic.APITimeoutError as error:
@@ -84,6 +96,9 @@ class ModelClient:
             raise ModelError("Claude is unreachable") from error
         except anthropic.AnthropicError as error:
             raise ModelError(f"Claude call failed: {type(error).__name__}") from error
+        finally:
+            if self._metrics is not None:
+                self._metrics.model_latency.observe(time.monotonic() - started)
         if response.stop_reason == "refusal":
             raise ModelError("Claude refused to answer")
         content = [block.model_dump(mode="json", exclude_none=True) for block in response.content]
@@ -95,6 +110,17 @@ class ModelClient:
             if isinstance(value, int)
         }
         return ModelTurn(text, tool_uses, response.stop_reason, content, usage)
+
+    async def _call(self, kwargs: dict[str, Any]) -> Any:
+        try:
+            response = await self._client.messages.create(**kwargs)
+        except BaseException:
+            if self._metrics is not None:
+                self._metrics.model_calls.labels("error").inc()
+            raise
+        if self._metrics is not None:
+            self._metrics.model_calls.labels("ok").inc()
+        return response
 
 
 def parse_json_object(text: str) -> dict[str, Any]:

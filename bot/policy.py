@@ -227,7 +227,7 @@ class SlaPolicy(BaseModel):
 
 
 class AnsweringPolicy(BaseModel):
-    """Say how much of the knowledge base Claude reads with every message."""
+    """Say how much of the knowledge base Claude reads, and how long a customer may wait."""
 
     model_config = _FROZEN
 
@@ -235,6 +235,8 @@ class AnsweringPolicy(BaseModel):
     # (characters / 3, see bot.prompts.estimate_tokens) is at most this; otherwise only the
     # passages that match each message are sent.
     kb_in_prompt_max_tokens: int = Field(default=60000, ge=0)
+    # The whole answer (every model call and tool turn): past it, agents get the offline draft.
+    deadline_seconds: float = Field(default=20.0, gt=0, le=600)
 
 
 class Policy(BaseModel):

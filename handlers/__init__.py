@@ -6,6 +6,9 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.deps import DEPS_KEY, Deps
 from handlers import actions, commands, events, views
+from handlers.authorize import build_authorize
+
+__all__ = ["build_authorize", "register"]
 
 
 def register(app: AsyncApp, deps: Deps) -> None:

@@ -10,9 +10,9 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import ids
-from bot.actions import Actor, AgentActions
+from bot.actions import Actor, AgentActions, ClickedOn
 from bot.deps import deps_from
-from handlers.actions.payload import actor_of, channel_of, stored_id
+from handlers.actions.payload import actor_of, channel_of, clicked_on, stored_id
 from handlers.notice import tell_privately
 
 
@@ -34,7 +34,15 @@ async def handle_card_button(
     actor = actor_of(body)
     channel = channel_of(body, default=deps.agent_channel)
     deps.worker.submit(
-        _act(deps.actions, client, str(action["action_id"]), escalation_id, actor, channel, logger),
+        _act(
+            deps.actions,
+            client,
+            str(action["action_id"]),
+            escalation_id,
+            actor,
+            (channel, clicked_on(body)),
+            logger,
+        ),
         name=f"card-{action['action_id']}",
     )
 
@@ -45,10 +53,11 @@ async def _act(
     action_id: str,
     escalation_id: int,
     actor: Actor,
-    channel: str,
+    where: tuple[str, ClickedOn],
     logger: Logger,
 ) -> None:
-    refusal = await actions.refusal(actor)
+    channel, source = where
+    refusal = await actions.refusal(actor) or await actions.misplaced(escalation_id, source)
     if refusal is None:
         perform = {
             ids.APPROVE: actions.approve,

@@ -11,7 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cards import build_edit_modal
 from bot.deps import deps_from
-from handlers.actions.payload import actor_of, channel_of, stored_id
+from handlers.actions.payload import actor_of, channel_of, clicked_on, stored_id
 from handlers.notice import tell_privately
 
 
@@ -27,7 +27,12 @@ async def handle_edit_button(
     await ack()
     deps = deps_from(context)
     actor = actor_of(body)
-    escalation, refusal = await deps.actions.editable(stored_id(action), actor)
+    escalation_id = stored_id(action)
+    escalation, refusal = await deps.actions.editable(escalation_id, actor)
+    if escalation_id is not None and refusal is None:
+        misplaced = await deps.actions.misplaced(escalation_id, clicked_on(body))
+        if misplaced is not None:
+            escalation, refusal = None, misplaced
     if escalation is None or escalation.id is None:
         channel = channel_of(body, default=deps.agent_channel)
         await tell_privately(client, channel=channel, user=actor.user_id, text=refusal or "")

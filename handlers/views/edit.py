@@ -12,7 +12,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import ids
 from bot.actions import Actor
 from bot.deps import deps_from
-from handlers.actions.payload import actor_of
+from bot.intake import normalise_text
+from handlers.actions.payload import actor_of, parse_id
 
 
 async def handle_edit_submission(
@@ -25,22 +26,24 @@ async def handle_edit_submission(
 ) -> None:
     """Show errors in the modal, or close it and send the edited reply."""
     deps = deps_from(context)
-    metadata = str(view.get("private_metadata") or "")
+    escalation_id = parse_id(view.get("private_metadata"))
     values = (view.get("state") or {}).get("values") or {}
-    text = str(((values.get(ids.EDIT_BLOCK) or {}).get(ids.EDIT_INPUT) or {}).get("value") or "")
+    text = normalise_text(
+        str(((values.get(ids.EDIT_BLOCK) or {}).get(ids.EDIT_INPUT) or {}).get("value") or "")
+    )
     actor = actor_of(body)
-    if not metadata.isdigit():
+    if escalation_id is None:
         await ack(response_action="errors", errors={ids.EDIT_BLOCK: "This form is out of date."})
         return
     problem = await deps.actions.refusal(actor) or await deps.actions.edit_errors(
-        int(metadata), text
+        escalation_id, text
     )
     if problem is not None:
         await ack(response_action="errors", errors={ids.EDIT_BLOCK: problem})
         return
     await ack()
     deps.worker.submit(
-        _send(deps.actions, client, int(metadata), actor, text, deps.agent_channel, logger),
+        _send(deps.actions, client, escalation_id, actor, text, deps.agent_channel, logger),
         name="edit-send",
     )
 
