@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from slack_sdk.signature import SignatureVerifier
 
+from emulators import json_reply
 from tests.conftest import SIGNING_SECRET, Bot, StartBot
 
 Sign = Callable[..., tuple[str, str]]
@@ -39,3 +40,37 @@ def start_with_policy(start_bot: StartBot, tmp_path: Path) -> StartWithPolicy:
         return await start_bot(hitl_policy_file=policy, **overrides)
 
     return start
+
+
+def claude_answer(
+    reply: str,
+    *,
+    summary: str = "A customer question.",
+    grounded: bool = True,
+    confidence: float = 0.9,
+    risk_score: float = 0.1,
+    risk_reasons: list[dict[str, str]] | None = None,
+    offers: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The Messages API reply carrying the draft JSON the Claude engine asks for."""
+    return json_reply(
+        {
+            "reply": reply,
+            "summary": summary,
+            "grounded": grounded,
+            "confidence": confidence,
+            "risk_score": risk_score,
+            "risk_reasons": risk_reasons or [],
+            "offers": offers or [],
+        }
+    )
+
+
+def button_labels(blocks: list[dict[str, Any]]) -> list[str]:
+    """The visible labels of every button in a message's action blocks."""
+    return [
+        element["text"]["text"]
+        for block in blocks
+        if block.get("type") == "actions"
+        for element in block["elements"]
+    ]

@@ -12,7 +12,8 @@ import pytest
 from emulators import SlackEmulator
 from storage.tables import utcnow
 from tests.conftest import Bot
-from tests.scenarios.test_escalation import ANGRY_CHURN, labels
+from tests.scenarios.conftest import button_labels
+from tests.scenarios.test_escalation import ANGRY_CHURN
 
 
 async def escalate(slack: SlackEmulator) -> tuple[str, str]:
@@ -41,7 +42,7 @@ async def test_approve_sends_the_draft_and_updates_the_card(bot: Bot, slack: Sla
     updated = slack.message("C_AGENTS", card_ts)
     assert updated is not None
     assert "Approved by <@U_ANA>" in json.dumps(updated["blocks"])
-    assert labels(updated["blocks"]) == []
+    assert button_labels(updated["blocks"]) == []
 
 
 async def test_two_agents_approving_at_once_send_one_message(
@@ -78,7 +79,7 @@ async def test_outsiders_cannot_act_on_cards(bot: Bot, slack: SlackEmulator) -> 
     assert direct.startswith("Only members")
     assert len(customer_posts(slack)) == 1  # the holding reply only
     card = slack.message("C_AGENTS", card_ts)
-    assert card is not None and labels(card["blocks"]) == ["Approve", "Edit", "Take over"]
+    assert card is not None and button_labels(card["blocks"]) == ["Approve", "Edit", "Take over"]
 
 
 async def test_edit_validates_in_the_modal_then_sends_the_edited_text(
@@ -156,7 +157,7 @@ async def test_take_over_silences_the_bot_until_resolved(bot: Bot, slack: SlackE
     await bot.idle()
     card = slack.message("C_AGENTS", card_ts)
     assert card is not None and "Taken over by <@U_BEN>" in json.dumps(card["blocks"])
-    assert labels(card["blocks"]) == ["Hand back to bot", "Resolve"]
+    assert button_labels(card["blocks"]) == ["Hand back to bot", "Resolve"]
 
     await slack.user_says("C_ACME", "U_DANA", "How do I download my invoice?", thread_ts=thread_ts)
     await bot.idle()

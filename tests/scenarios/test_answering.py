@@ -8,20 +8,11 @@ import time
 import aiohttp
 import pytest
 
-from emulators import AnthropicEmulator, SlackEmulator, json_reply
+from emulators import AnthropicEmulator, SlackEmulator
 from tests.conftest import Bot, StartBot
-from tests.scenarios.conftest import Sign, StartWithPolicy
+from tests.scenarios.conftest import Sign, StartWithPolicy, button_labels, claude_answer
 
 ROAMING_QUESTION = "How much does it cost to use my phone in France? Is there a roaming fee?"
-
-
-def _button_labels(blocks: list[dict]) -> list[str]:
-    return [
-        element["text"]["text"]
-        for block in blocks
-        if block.get("type") == "actions"
-        for element in block["elements"]
-    ]
 
 
 async def test_routine_question_is_answered_in_its_thread_from_the_knowledge_base(
@@ -34,7 +25,7 @@ async def test_routine_question_is_answered_in_its_thread_from_the_knowledge_bas
     assert answer.params["thread_ts"] == delivery.ts
     assert "Roaming in the EU and UK" in answer.params["text"]
     assert "https://help.brightwave.example/articles/roaming-eu-uk" in answer.params["text"]
-    assert "Talk to a person" in _button_labels(answer.params["blocks"])
+    assert "Talk to a person" in button_labels(answer.params["blocks"])
     assert slack.thread("C_ACME", delivery.ts)[-1]["text"] == answer.params["text"]
 
 
@@ -42,16 +33,11 @@ async def test_routine_question_is_answered_by_claude_grounded_in_the_passages(
     claude_bot: Bot, slack: SlackEmulator, claude: AnthropicEmulator
 ) -> None:
     claude.script(
-        json_reply(
-            {
-                "reply": "In France you roam like at home: calls and data come from your plan.",
-                "summary": "Asks about roaming charges in France.",
-                "grounded": True,
-                "confidence": 0.92,
-                "risk_score": 0.05,
-                "risk_reasons": [],
-                "offers": [],
-            }
+        claude_answer(
+            "In France you roam like at home: calls and data come from your plan.",
+            summary="Asks about roaming charges in France.",
+            confidence=0.92,
+            risk_score=0.05,
         )
     )
 

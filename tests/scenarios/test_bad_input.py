@@ -10,10 +10,9 @@ import pytest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.logs import SafeLogFilter
-from emulators import AnthropicEmulator, SlackEmulator, json_reply
+from emulators import AnthropicEmulator, SlackEmulator
 from tests.conftest import SIGNING_SECRET, Bot
-from tests.scenarios.conftest import Sign
-from tests.scenarios.test_escalation import labels
+from tests.scenarios.conftest import Sign, button_labels, claude_answer
 from tests.scenarios.test_fuzz import post_signed
 
 
@@ -61,17 +60,11 @@ async def test_customer_text_cannot_grant_itself_money(
     claude_bot: Bot, slack: SlackEmulator, claude: AnthropicEmulator
 ) -> None:
     claude.script(
-        json_reply(
-            {
-                "reply": "As your manager promised, we'll give you three months free and a "
-                "€500 credit.",
-                "summary": "Claims a manager promised compensation.",
-                "grounded": True,
-                "confidence": 0.9,
-                "risk_score": 0.2,
-                "risk_reasons": [],
-                "offers": [],
-            }
+        claude_answer(
+            "As your manager promised, we'll give you three months free and a €500 credit.",
+            summary="Claims a manager promised compensation.",
+            confidence=0.9,
+            risk_score=0.2,
         )
     )
 
@@ -85,7 +78,11 @@ async def test_customer_text_cannot_grant_itself_money(
     await claude_bot.idle()
     rendered = json.dumps(card.params["blocks"])
     assert "Over the compensation policy" in rendered
-    assert labels(card.params["blocks"]) == ["Edit", "Take over", "Approve (blocked: over policy)"]
+    assert button_labels(card.params["blocks"]) == [
+        "Edit",
+        "Take over",
+        "Approve (blocked: over policy)",
+    ]
     assert len(slack.calls_to("chat.postMessage", channel="C_INITECH")) == 1  # holding reply
 
 

@@ -11,8 +11,9 @@ import pytest
 
 from bot.knowledge import default_kb_dir, load_articles
 from bot.outbox import HOLDING_REPLY
-from emulators import AnthropicEmulator, SlackEmulator, json_reply
+from emulators import AnthropicEmulator, SlackEmulator
 from tests.conftest import Bot, StartBot
+from tests.scenarios.conftest import claude_answer
 
 OUTAGE_QUESTION = "Our internet was down for 30 hours last week, what happens now?"
 CREDITS_ARTICLE = "https://help.brightwave.example/articles/compensation-service-credits"
@@ -21,15 +22,13 @@ ROAMING_ARTICLE = "https://help.brightwave.example/articles/roaming-eu-uk"
 
 def draft(reply: str, *, offers: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """A confident, low-risk answer: only the money guard can stop it."""
-    return {
-        "reply": reply,
-        "summary": "Asks what happens after an outage.",
-        "grounded": True,
-        "confidence": 0.95,
-        "risk_score": 0.05,
-        "risk_reasons": [],
-        "offers": offers or [],
-    }
+    return claude_answer(
+        reply,
+        summary="Asks what happens after an outage.",
+        confidence=0.95,
+        risk_score=0.05,
+        offers=offers,
+    )
 
 
 @pytest.mark.parametrize(
@@ -45,7 +44,7 @@ def draft(reply: str, *, offers: list[dict[str, Any]] | None = None) -> dict[str
 async def test_a_money_promise_in_any_wording_gets_a_holding_reply_and_a_card(
     claude_bot: Bot, slack: SlackEmulator, claude: AnthropicEmulator, reply: str, words: str
 ) -> None:
-    claude.script(json_reply(draft(reply)))
+    claude.script(draft(reply))
 
     delivery = await slack.user_says("C_ACME", "U_DANA", OUTAGE_QUESTION)
 
@@ -62,9 +61,7 @@ async def test_offers_the_model_declares_are_never_sent_automatically(
     claude_bot: Bot, slack: SlackEmulator, claude: AnthropicEmulator
 ) -> None:
     offer = {"kind": "free_month", "amount_eur": None, "percent": None, "months": 1}
-    claude.script(
-        json_reply(draft("Good news about your outage.", offers=[{**offer, "evidence": "Good"}]))
-    )
+    claude.script(draft("Good news about your outage.", offers=[{**offer, "evidence": "Good"}]))
 
     await slack.user_says("C_ACME", "U_DANA", OUTAGE_QUESTION)
 
@@ -80,13 +77,11 @@ async def test_quoting_the_compensation_policy_is_answered_automatically(
     claude_bot: Bot, slack: SlackEmulator, claude: AnthropicEmulator
 ) -> None:
     claude.script(
-        json_reply(
-            draft(
-                "Under our SLA, an outage of 24 to 72 hours earns a 25% service credit on the "
-                "affected service, capped at 50 EUR for Standard accounts. Approved credits "
-                "appear on your next invoice. See "
-                f"<{CREDITS_ARTICLE}|Service credits and compensation>."
-            )
+        draft(
+            "Under our SLA, an outage of 24 to 72 hours earns a 25% service credit on the "
+            "affected service, capped at 50 EUR for Standard accounts. Approved credits "
+            "appear on your next invoice. See "
+            f"<{CREDITS_ARTICLE}|Service credits and compensation>."
         )
     )
 
@@ -103,12 +98,10 @@ async def test_a_foreign_link_is_stripped_and_a_knowledge_base_link_stays(
     claude_bot: Bot, slack: SlackEmulator, claude: AnthropicEmulator
 ) -> None:
     claude.script(
-        json_reply(
-            draft(
-                "Roaming in France costs nothing extra: "
-                f"<{ROAMING_ARTICLE}|Roaming in the EU and UK>. Cheaper SIMs at "
-                "https://evil.example/deal and [here](https://evil.example/x)."
-            )
+        draft(
+            "Roaming in France costs nothing extra: "
+            f"<{ROAMING_ARTICLE}|Roaming in the EU and UK>. Cheaper SIMs at "
+            "https://evil.example/deal and [here](https://evil.example/x)."
         )
     )
 
@@ -123,7 +116,7 @@ async def test_a_foreign_link_is_stripped_and_a_knowledge_base_link_stays(
 async def test_the_whole_knowledge_base_is_the_cached_prefix_and_later_messages_read_it(
     claude_bot: Bot, slack: SlackEmulator, claude: AnthropicEmulator
 ) -> None:
-    claude.script(json_reply(draft("Answer one.")), json_reply(draft("Answer two.")))
+    claude.script(draft("Answer one."), draft("Answer two."))
 
     await slack.user_says("C_ACME", "U_DANA", "Does roaming in France cost extra?")
     await slack.wait_for("chat.postMessage", channel="C_ACME")
@@ -151,7 +144,7 @@ async def test_a_knowledge_base_over_the_budget_sends_the_top_passages_instead(
     await start_bot(
         anthropic_api_key="test-key", anthropic_base_url=claude.base_url, hitl_policy_file=policy
     )
-    claude.script(json_reply(draft("In France you roam like at home.")))
+    claude.script(draft("In France you roam like at home."))
 
     await slack.user_says("C_ACME", "U_DANA", "Does roaming in France cost extra?")
     await slack.wait_for("chat.postMessage", channel="C_ACME")

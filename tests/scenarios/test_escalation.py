@@ -5,19 +5,14 @@ from __future__ import annotations
 import json
 import re
 
-from emulators import AnthropicEmulator, SlackEmulator, error, json_reply, tool_use
+from emulators import AnthropicEmulator, SlackEmulator, error, tool_use
 from tests.conftest import Bot
-from tests.scenarios.conftest import StartWithPolicy
+from tests.scenarios.conftest import StartWithPolicy, button_labels, claude_answer
 
 ANGRY_CHURN = (
     "This is the THIRD time this week our calls dropped at the Northgate depot!!! "
     "I want to cancel our contract and switch provider."
 )
-
-
-def labels(blocks: list[dict]) -> list[str]:
-    """Visible button labels of a message."""
-    return [e["text"]["text"] for b in blocks if b.get("type") == "actions" for e in b["elements"]]
 
 
 async def test_risky_message_gets_a_holding_reply_and_a_card_with_reasons_and_draft(
@@ -43,7 +38,7 @@ async def test_risky_message_gets_a_holding_reply_and_a_card_with_reasons_and_dr
         and b.get("text", {}).get("text", "").startswith("*Drafted reply*")
     ]
     assert "cell site failure near Northgate" in draft and "Expected to be fixed by" in draft
-    assert labels(blocks) == ["Approve", "Edit", "Take over"]
+    assert button_labels(blocks) == ["Approve", "Edit", "Take over"]
     assert slack.calls_to("chat.getPermalink", channel="C_ACME")
     assert card.params["text"]
 
@@ -72,7 +67,7 @@ async def test_talk_to_a_person_from_a_customer_escalates_at_once(
 ) -> None:
     await slack.user_says("C_ACME", "U_DANA", "How do I download my invoice?")
     answer = await slack.wait_for("chat.postMessage", channel="C_ACME")
-    assert labels(answer.params["blocks"])[0] == "Talk to a person"
+    assert button_labels(answer.params["blocks"])[0] == "Talk to a person"
 
     click = await slack.click("U_DANA", "C_ACME", answer.response["ts"], "hitl_talk_to_person")
 
@@ -106,7 +101,7 @@ async def test_review_mode_sends_every_reply_to_agents_first(
 
     assert slack.calls_to("chat.postMessage", channel="C_GLOBEX") == []
     assert card.params["blocks"][0]["text"]["text"] == "Globex Retail · Review mode"
-    assert labels(card.params["blocks"]) == ["Approve", "Edit", "Take over"]
+    assert button_labels(card.params["blocks"]) == ["Approve", "Edit", "Take over"]
 
 
 async def test_claude_failure_escalates_with_ai_unavailable_and_an_offline_draft(
@@ -128,17 +123,12 @@ async def test_claude_checks_outages_with_a_tool_and_names_the_outage(
 ) -> None:
     claude.script(
         tool_use("outage_status", {}),
-        lambda request: json_reply(
-            {
-                "reply": "There is a known outage near Northgate: "
-                + json.dumps(request["messages"][-1]["content"][0]["content"])[:60],
-                "summary": "Dropped calls at Northgate.",
-                "grounded": True,
-                "confidence": 0.9,
-                "risk_score": 0.1,
-                "risk_reasons": [],
-                "offers": [],
-            }
+        lambda request: claude_answer(
+            "There is a known outage near Northgate: "
+            + json.dumps(request["messages"][-1]["content"][0]["content"])[:60],
+            summary="Dropped calls at Northgate.",
+            confidence=0.9,
+            risk_score=0.1,
         ),
     )
 
@@ -167,20 +157,18 @@ async def test_card_stays_within_block_kit_limits_for_a_huge_message(
 async def test_agents_past_replies_guide_the_next_draft_for_a_similar_case(
     claude_bot: Bot, slack: SlackEmulator, claude: AnthropicEmulator
 ) -> None:
-    def answer(reply: str, risk: float) -> dict[str, object]:
-        return {
-            "reply": reply,
-            "summary": "Wants a refund of a double charge.",
-            "grounded": True,
-            "confidence": 0.8,
-            "risk_score": risk,
-            "risk_reasons": [{"category": "billing_dispute", "evidence": "charged twice"}],
-            "offers": [],
-        }
+    def answer(reply: str) -> dict[str, object]:
+        return claude_answer(
+            reply,
+            summary="Wants a refund of a double charge.",
+            confidence=0.8,
+            risk_score=0.9,
+            risk_reasons=[{"category": "billing_dispute", "evidence": "charged twice"}],
+        )
 
     claude.script(
-        json_reply(answer("We have refunded the duplicate payment.", 0.9)),
-        json_reply(answer("Looking into the duplicate charge.", 0.9)),
+        answer("We have refunded the duplicate payment."),
+        answer("Looking into the duplicate charge."),
     )
     await slack.user_says("C_GLOBEX", "U_FIONA", "You charged us twice for the invoice, refund it")
     card = await slack.wait_for("chat.postMessage", channel="C_AGENTS")
@@ -202,17 +190,15 @@ async def test_another_customers_replies_never_reach_the_prompt(
     claude_bot: Bot, slack: SlackEmulator, claude: AnthropicEmulator
 ) -> None:
     def answer(reply: str) -> dict[str, object]:
-        return {
-            "reply": reply,
-            "summary": "Wants a refund of a double charge.",
-            "grounded": True,
-            "confidence": 0.8,
-            "risk_score": 0.9,
-            "risk_reasons": [{"category": "billing_dispute", "evidence": "charged twice"}],
-            "offers": [],
-        }
+        return claude_answer(
+            reply,
+            summary="Wants a refund of a double charge.",
+            confidence=0.8,
+            risk_score=0.9,
+            risk_reasons=[{"category": "billing_dispute", "evidence": "charged twice"}],
+        )
 
-    claude.script(json_reply(answer("Globex: refunded EUR 950.")), json_reply(answer("Looking.")))
+    claude.script(answer("Globex: refunded EUR 950."), answer("Looking."))
     await slack.user_says("C_GLOBEX", "U_FIONA", "You charged us twice for the invoice, refund it")
     card = await slack.wait_for("chat.postMessage", channel="C_AGENTS")
     await claude_bot.idle()
@@ -237,16 +223,8 @@ async def test_an_organisation_sharing_a_channel_with_another_sees_no_account_fa
     )
     claude.script(
         tool_use("lookup_account", {}),
-        lambda request: json_reply(
-            {
-                "reply": "Noted.",
-                "summary": "Asks about their plan.",
-                "grounded": True,
-                "confidence": 0.9,
-                "risk_score": 0.1,
-                "risk_reasons": [],
-                "offers": [],
-            }
+        lambda request: claude_answer(
+            "Noted.", summary="Asks about their plan.", confidence=0.9, risk_score=0.1
         ),
     )
 

@@ -17,6 +17,7 @@ ROUTINE_ANSWER = {
     "confidence": 0.9,
     "risk_score": 0.1,
     "risk_reasons": [],
+    "offers": [],
 }
 MESSAGES = (
     ("C_ACME", "U_DANA", "How do I download my invoice?"),

@@ -12,10 +12,10 @@ from emulators import (
     JsonDocumentServer,
     SlackEmulator,
     StatuspageEmulator,
-    json_reply,
     tool_use,
 )
 from tests.conftest import NORTHGATE_INCIDENT, Bot, StartBot
+from tests.scenarios.conftest import claude_answer
 
 ANGRY_CHURN = (
     "This is the THIRD time this week our calls dropped at the depot!!! "
@@ -104,16 +104,12 @@ async def test_with_a_token_and_no_sources_the_tools_say_no_data_is_configured(
     claude.script(
         tool_use("lookup_account", {}),
         tool_use("outage_status", {}),
-        json_reply(
-            {
-                "reply": "I can't check the network from here; a colleague will look at it.",
-                "summary": "Dropped calls.",
-                "grounded": False,
-                "confidence": 0.2,
-                "risk_score": 0.1,
-                "risk_reasons": [],
-                "offers": [],
-            }
+        claude_answer(
+            "I can't check the network from here; a colleague will look at it.",
+            summary="Dropped calls.",
+            grounded=False,
+            confidence=0.2,
+            risk_score=0.1,
         ),
     )
     await start_bot(
