@@ -6,6 +6,8 @@ import json
 import time
 from pathlib import Path
 
+import pytest
+
 from emulators import AnthropicEmulator, SlackEmulator, json_reply
 from emulators.delivery import Delivery
 from tests.conftest import Bot, StartBot
@@ -66,6 +68,7 @@ async def test_auth_test_failing_after_start_loses_no_message(
     assert slack.calls_to("auth.test") == slack.calls_to("auth.test")[:1]  # only at start
 
 
+@pytest.mark.expect_errors("auth.test failed at start", "auth.test has not answered yet")
 async def test_auth_test_failing_at_start_answers_5xx_until_it_recovers(
     start_bot: StartBot, slack: SlackEmulator
 ) -> None:
