@@ -100,15 +100,14 @@ class KnowledgeBase:
         corpus = [tokenize(_indexed_text(s)) for s in self._sections] or [[""]]
         self._bm25 = _bm25(corpus)
         self._article_bm25 = _bm25([tokenize(f"{_describe(a)} {a.body}") for a in articles])
-        self._section_vectors = self._embedder.embed([_embedded_text(s) for s in self._sections])
+        embed = self._embedder.embed_remembered
+        self._section_vectors = embed([_embedded_text(s) for s in self._sections])
         # Each sentence or list item on its own too: a long section's average hides the one
         # sentence that answers.
         units = [(i, unit) for i, s in enumerate(self._sections) for unit in _sentences(s)]
         self._unit_section = np.array([i for i, _ in units], dtype=np.int64)
-        self._unit_vectors = self._embedder.embed(
-            [f"{self._sections[i].heading} {unit}" for i, unit in units]
-        )
-        self._article_vectors = self._embedder.embed([_describe(a) for a in articles])
+        self._unit_vectors = embed([f"{self._sections[i].heading} {unit}" for i, unit in units])
+        self._article_vectors = embed([_describe(a) for a in articles])
         row = {a.article_id: i for i, a in enumerate(articles)}
         self._section_article = np.array([row[s.article.article_id] for s in self._sections])
         self._article_terms = {

@@ -21,6 +21,7 @@ from wordllama.inference import WordLlamaInference
 Vectors = npt.NDArray[np.float32]
 _MODEL = "l2_supercat"
 _DIM = 256
+REMEMBERED_BATCHES = 12
 
 
 class Embedder:
@@ -28,6 +29,9 @@ class Embedder:
 
     def __init__(self, model: WordLlamaInference) -> None:
         self._model = model
+        # Batches embedded at start-up (a knowledge base's sections), kept for the next start
+        # of the same base in this process: replicas in tests and reloads cost nothing then.
+        self._batches: dict[tuple[str, ...], Vectors] = {}
 
     @classmethod
     def from_package(cls) -> Embedder:
@@ -47,6 +51,16 @@ class Embedder:
         with np.errstate(invalid="ignore", divide="ignore"):
             vectors = np.asarray(self._model.embed(texts, norm=True), dtype=np.float32)
         return np.nan_to_num(vectors)
+
+    def embed_remembered(self, texts: list[str]) -> Vectors:
+        """Like `embed`, for a batch that is embedded again and again (the base's sections)."""
+        key = tuple(texts)
+        vectors = self._batches.get(key)
+        if vectors is None:
+            if len(self._batches) >= REMEMBERED_BATCHES:
+                self._batches.clear()
+            vectors = self._batches[key] = self.embed(texts)
+        return vectors
 
 
 @lru_cache(maxsize=1)
