@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 FORM = "application/x-www-form-urlencoded"
 # Slack gives up on any request (event, interaction, command) not answered within 3 seconds.
 ACK_DEADLINE_SECONDS = 3.0
+MAX_EVENT_RETRIES = 3
 SLACK_USER_AGENT = "Slackbot 1.0 (+https://api.slack.com/robots)"
 
 
@@ -147,7 +148,21 @@ class SlackDelivery:
         if delivery.late:
             kind = delivery.payload.get("type") or delivery.payload.get("command") or "request"
             self.ws.late_acks.append({"kind": str(kind), "elapsed": delivery.elapsed})
+            await self._retry_late_event(delivery, extra_headers or {})
         return delivery
+
+    async def _retry_late_event(self, delivery: Delivery, headers: dict[str, str]) -> None:
+        """Redeliver an event acknowledged too late, as Slack does (up to 3 retries).
+
+        Slack retries Events API requests that took longer than 3 seconds; interactivity and
+        slash commands are not retried (the person sees an error instead).
+        """
+        if delivery.payload.get("type") != "event_callback":
+            return
+        previous = int(headers.get("X-Slack-Retry-Num", "0"))
+        if previous >= MAX_EVENT_RETRIES:
+            return
+        await self.redeliver(delivery, retry_num=previous + 1, reason="http_timeout")
 
     async def _post_json(self, payload: dict[str, Any], retry_num: int | None) -> Delivery:
         """POST an Events API body as JSON, with retry headers when retry_num is set."""

@@ -302,4 +302,20 @@ async def test_an_event_acknowledged_after_three_seconds_is_recorded_as_given_up
     await slack.slash_command(AGENT, AGENTS, "/copilot")
 
     assert late.late
-    assert [entry["kind"] for entry in slack.late_acks] == ["event_callback", "/copilot"]
+    kinds = [entry["kind"] for entry in slack.late_acks]
+    assert kinds == ["event_callback"] * 4 + ["/copilot"]  # the event and Slack's 3 retries
+
+
+async def test_an_event_acknowledged_late_is_redelivered_as_slack_retries_it(
+    slack: SlackEmulator, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("emulators.delivery.ACK_DEADLINE_SECONDS", -1.0)
+
+    await slack.user_says(SHARED, CUSTOMER_USER, "answered too late")
+    await slack.slash_command(AGENT, AGENTS, "/copilot")  # commands are never retried
+
+    events = [r for r in receiver.received if r["body"].get("type") == "event_callback"]
+    assert [r["headers"].get("X-Slack-Retry-Num") for r in events] == [None, "1", "2", "3"]
+    assert {r["body"]["event_id"] for r in events} == {events[0]["body"]["event_id"]}
+    assert {r["headers"].get("X-Slack-Retry-Reason") for r in events[1:]} == {"http_timeout"}
+    assert len(receiver.received) == len(events) + 1
