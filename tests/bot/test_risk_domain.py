@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 
 from bot.policy import load_policy
-from bot.risk import RiskAssessment, RiskScorer
+from bot.risk import RiskScorer
 from bot.risk_text import PRICE_CUT, RATE, TIMES, split_sentences
+from tests.bot.risk_checks import assert_fires, assert_routine, categories
 
 
 @pytest.fixture(scope="module")
@@ -18,20 +19,8 @@ def scorer() -> RiskScorer:
     return RiskScorer(load_policy().risk)
 
 
-def categories(assessment: RiskAssessment) -> set[str]:
-    return {reason.category for reason in assessment.reasons}
-
-
-def assert_routine(scorer: RiskScorer, text: str) -> None:
-    assessment = scorer.assess(text)
-    assert assessment.decision == "auto", assessment.reasons
-    assert not categories(assessment) & {"churn", "human_request", "legal", "money_offer"}
-
-
-def assert_fires(scorer: RiskScorer, text: str, category: str) -> None:
-    assessment = scorer.assess(text)
-    assert assessment.decision == "escalate", assessment.reasons
-    assert category in categories(assessment), assessment.reasons
+# Intents a routine question in the product's own words must not even hint at.
+INTENTS = ("churn", "human_request", "legal", "money_offer")
 
 
 @pytest.mark.parametrize(
@@ -46,7 +35,7 @@ def assert_fires(scorer: RiskScorer, text: str, category: str) -> None:
     ],
 )
 def test_porting_and_pac_codes_as_a_topic_stay_routine(scorer: RiskScorer, text: str) -> None:
-    assert_routine(scorer, text)
+    assert_routine(scorer, text, silent=INTENTS)
 
 
 @pytest.mark.parametrize(
@@ -74,7 +63,7 @@ def test_asking_for_ones_own_porting_code_is_churn(scorer: RiskScorer, text: str
     ],
 )
 def test_how_service_credits_work_is_not_a_money_request(scorer: RiskScorer, text: str) -> None:
-    assert_routine(scorer, text)
+    assert_routine(scorer, text, silent=INTENTS)
 
 
 @pytest.mark.parametrize(
@@ -105,7 +94,7 @@ def test_asking_for_money_for_oneself_still_fires(scorer: RiskScorer, text: str)
     ],
 )
 def test_quoting_an_article_or_answer_is_not_saying_it(scorer: RiskScorer, text: str) -> None:
-    assert_routine(scorer, text)
+    assert_routine(scorer, text, silent=INTENTS)
 
 
 @pytest.mark.parametrize(
@@ -169,7 +158,7 @@ def test_multipliers_rates_and_price_cuts_read_as_one_word() -> None:
 def test_compliance_and_data_protection_questions_stay_routine(
     scorer: RiskScorer, text: str
 ) -> None:
-    assert_routine(scorer, text)
+    assert_routine(scorer, text, silent=INTENTS)
 
 
 @pytest.mark.parametrize(
@@ -196,7 +185,7 @@ def test_claims_under_data_protection_law_stay_legal(scorer: RiskScorer, text: s
     ],
 )
 def test_can_i_use_x_from_y_is_no_request_for_a_person(scorer: RiskScorer, text: str) -> None:
-    assert_routine(scorer, text)
+    assert_routine(scorer, text, silent=INTENTS)
 
 
 @pytest.mark.parametrize(
@@ -211,7 +200,7 @@ def test_can_i_use_x_from_y_is_no_request_for_a_person(scorer: RiskScorer, text:
     ],
 )
 def test_greetings_emoji_and_mentions_stay_routine(scorer: RiskScorer, text: str) -> None:
-    assert_routine(scorer, text)
+    assert_routine(scorer, text, silent=INTENTS)
 
 
 @pytest.mark.parametrize(
@@ -226,7 +215,7 @@ def test_greetings_emoji_and_mentions_stay_routine(scorer: RiskScorer, text: str
     ],
 )
 def test_colleagues_names_and_third_persons_are_no_request(scorer: RiskScorer, text: str) -> None:
-    assert_routine(scorer, text)
+    assert_routine(scorer, text, silent=INTENTS)
 
 
 @pytest.mark.parametrize(

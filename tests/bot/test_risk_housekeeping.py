@@ -12,29 +12,15 @@ from __future__ import annotations
 import pytest
 
 from bot.policy import load_policy
-from bot.risk import RiskAssessment, RiskScorer
+from bot.risk import RiskScorer
 from bot.risk_text import HEADCOUNT, split_sentences
 from bot.tone import ToneReader
+from tests.bot.risk_checks import assert_fires, assert_routine
 
 
 @pytest.fixture(scope="module")
 def scorer() -> RiskScorer:
     return RiskScorer(load_policy().risk)
-
-
-def categories(assessment: RiskAssessment) -> set[str]:
-    return {reason.category for reason in assessment.reasons}
-
-
-def assert_routine(scorer: RiskScorer, text: str) -> None:
-    assessment = scorer.assess(text)
-    assert assessment.decision == "auto", assessment.reasons
-
-
-def assert_fires(scorer: RiskScorer, text: str, category: str) -> None:
-    assessment = scorer.assess(text)
-    assert assessment.decision == "escalate", assessment.reasons
-    assert category in categories(assessment), assessment.reasons
 
 
 @pytest.mark.parametrize(
